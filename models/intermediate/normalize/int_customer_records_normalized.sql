@@ -1,0 +1,273 @@
+-- Normalized customer records: the comparable form every matching rule and Splink reads.
+-- Bad values become null with a flag, never a dropped record.
+with
+
+records as (
+
+    select * from {{ ref('int_customer_records_unioned') }}
+
+),
+
+nicknames as (
+
+    select * from {{ ref('nicknames') }}
+
+),
+
+street_types as (
+
+    select * from {{ ref('street_type_abbreviations') }}
+
+),
+
+country_names as (
+
+    select * from {{ ref('country_names') }}
+
+),
+
+postcode_patterns as (
+
+    select * from {{ ref('postcode_patterns') }}
+
+),
+
+-- Webshop full names come as "Peeters, Jan", "PEETERS Jan" (family name in capitals first)
+-- or "Jan Van den Broeck" (given name first).
+names_split as (
+
+    select
+        *,
+        case
+            when full_name_raw is null then first_name_raw
+            when contains(full_name_raw, ',') then split_part(full_name_raw, ',', 2)
+            when regexp_matches(full_name_raw, '{{ family_name_first_pattern() }}')
+                then regexp_extract(full_name_raw, '{{ family_name_first_pattern() }}', 2)
+            else regexp_extract(trim(full_name_raw), '^(\S+)', 1)
+        end as first_name_given,
+        case
+            when full_name_raw is null then last_name_raw
+            when contains(full_name_raw, ',') then split_part(full_name_raw, ',', 1)
+            when regexp_matches(full_name_raw, '{{ family_name_first_pattern() }}')
+                then regexp_extract(full_name_raw, '{{ family_name_first_pattern() }}', 1)
+            else regexp_extract(trim(full_name_raw), '^\S+\s+(.*)$', 1)
+        end as last_name_given
+    from records
+
+),
+
+-- Street and house number: CRM may put both in `street`; webshop always does, in either order.
+addresses_split as (
+
+    select
+        *,
+        coalesce(street_raw, address_line_raw) as address_text,
+        case
+            when house_number_raw is not null then street_raw
+            when regexp_matches(coalesce(street_raw, address_line_raw), '{{ number_last_pattern() }}')
+                then regexp_extract(coalesce(street_raw, address_line_raw), '{{ number_last_pattern() }}', 1)
+            when regexp_matches(coalesce(street_raw, address_line_raw), '{{ number_first_pattern() }}')
+                then regexp_extract(coalesce(street_raw, address_line_raw), '{{ number_first_pattern() }}', 2)
+            else coalesce(street_raw, address_line_raw)
+        end as street_given,
+        case
+            when house_number_raw is not null then house_number_raw
+            when regexp_matches(coalesce(street_raw, address_line_raw), '{{ number_last_pattern() }}')
+                then regexp_extract(coalesce(street_raw, address_line_raw), '{{ number_last_pattern() }}', 2)
+            when regexp_matches(coalesce(street_raw, address_line_raw), '{{ number_first_pattern() }}')
+                then regexp_extract(coalesce(street_raw, address_line_raw), '{{ number_first_pattern() }}', 1)
+        end as house_number_given
+    from names_split
+
+),
+
+folded as (
+
+    select
+        *,
+        {{ fold_text('first_name_given') }} as first_name,
+        {{ fold_text('last_name_given') }} as last_name,
+        {{ fold_text('street_given', keep='a-z0-9') }} as street_folded,
+        {{ fold_text('city_raw', keep='a-z0-9') }} as city,
+        {{ fold_text('country_raw') }} as country_folded,
+        lower(replace(trim(email_raw), ' ', '')) as email_cleaned,
+        -- "B-1000", "1000 ", "nl-1234 ab" -> "1000", "1234AB"
+        regexp_replace(upper(regexp_replace(postcode_raw, '\s', '', 'g')), '^(B|BE|L|LU|NL|F|FR|D|DE)-', '')
+            as postcode_cleaned,
+        coalesce(
+            try_cast(birth_date_raw as date),
+            try_cast(try_strptime(birth_date_raw, '%d/%m/%Y') as date),
+            try_cast(try_strptime(birth_date_raw, '%d.%m.%Y') as date),
+            try_cast(try_strptime(birth_date_raw, '%d-%m-%Y') as date),
+            try_cast(try_strptime(birth_date_raw, '%Y/%m/%d') as date),
+            try_cast(try_strptime(birth_date_raw, '%Y%m%d') as date)
+        ) as birth_date_parsed,
+        try_cast(birth_year_raw as integer) as birth_year_parsed
+    from addresses_split
+
+),
+
+with_country as (
+
+    select
+        folded.*,
+        case
+            when folded.country_folded is null then '{{ var("default_country") }}'
+            else country_names.country_code
+        end as country_code,
+        case
+            when folded.country_folded is null then 'defaulted'
+            when country_names.country_code is null then 'unknown'
+        end as country_issue
+    from folded
+    left join country_names on folded.country_folded = country_names.country_name
+
+),
+
+-- Each street word is looked up once: whole-word abbreviations ("av" -> "avenue") and, for Dutch
+-- compounds, the longest abbreviated ending ("kerkstr" -> "kerkstraat").
+street_words as (
+
+    select
+        customer_record_id,
+        unnest(string_split(street_folded, ' ')) as word,
+        unnest(range(1, len(string_split(street_folded, ' ')) + 1)) as word_position
+    from with_country
+    where street_folded is not null
+
+),
+
+street_words_standardized as (
+
+    select
+        street_words.customer_record_id,
+        street_words.word_position,
+        coalesce(
+            word_rule.standard_form,
+            left(street_words.word, length(street_words.word) - length(suffix_rule.abbreviation))
+            || suffix_rule.standard_form,
+            street_words.word
+        ) as word
+    from street_words
+    left join street_types as word_rule
+        on
+            word_rule.match_on = 'word'
+            and street_words.word = word_rule.abbreviation
+    left join street_types as suffix_rule
+        on
+            suffix_rule.match_on = 'suffix'
+            and length(street_words.word) > length(suffix_rule.abbreviation)
+            and suffix(street_words.word, suffix_rule.abbreviation)
+    qualify row_number() over (
+        partition by street_words.customer_record_id, street_words.word_position
+        order by length(suffix_rule.abbreviation) desc nulls last
+    ) = 1
+
+),
+
+streets as (
+
+    select
+        customer_record_id,
+        string_agg(word, ' ' order by word_position) as street
+    from street_words_standardized
+    group by customer_record_id
+
+),
+
+prepared as (
+
+    select
+        *,
+        -- libphonenumber reads numbers without a country prefix in the record's country
+        normalize_phone_e164(phone_raw, coalesce(country_code, '{{ var("default_country") }}')) as phone_e164
+    from with_country
+
+),
+
+normalized as (
+
+    select
+        prepared.customer_record_id,
+        prepared.source,
+        prepared.source_record_key,
+        prepared.crm_customer_number,
+
+        prepared.first_name,
+        coalesce(nicknames.canonical_name, prepared.first_name) as first_name_canonical,
+        prepared.last_name,
+        case
+            when lower(trim(prepared.gender_raw)) in ('m', 'male', 'man', 'h', 'homme', 'mr', 'dhr')
+                then 'm'
+            when lower(trim(prepared.gender_raw)) in ('f', 'female', 'v', 'vrouw', 'femme', 'w', 'mrs', 'mevr')
+                then 'f'
+            when lower(trim(prepared.gender_raw)) = 'x' then 'x'
+        end as gender,
+
+        case
+            when prepared.birth_date_parsed between
+                current_date - to_years({{ var('max_age_years') }}) and current_date
+                then prepared.birth_date_parsed
+        end as birth_date,
+        case
+            when prepared.birth_date_parsed between
+                current_date - to_years({{ var('max_age_years') }}) and current_date
+                then year(prepared.birth_date_parsed)
+            when prepared.birth_year_parsed between
+                year(current_date) - {{ var('max_age_years') }} and year(current_date)
+                then prepared.birth_year_parsed
+        end as birth_year,
+        case
+            when prepared.birth_date_raw is not null and prepared.birth_date_parsed is null
+                then 'unparseable'
+            when prepared.birth_date_raw is not null
+                and prepared.birth_date_parsed not between
+                current_date - to_years({{ var('max_age_years') }}) and current_date
+                then 'implausible'
+            when prepared.birth_year_raw is not null and prepared.birth_year_parsed is null
+                then 'unparseable'
+            when prepared.birth_year_raw is not null
+                and prepared.birth_year_parsed not between
+                year(current_date) - {{ var('max_age_years') }} and year(current_date)
+                then 'implausible'
+        end as birth_date_issue,
+
+        case
+            when regexp_full_match(prepared.email_cleaned, '{{ valid_email_pattern() }}')
+                then prepared.email_cleaned
+        end as email,
+        coalesce(
+            prepared.email_cleaned is not null
+            and not regexp_full_match(prepared.email_cleaned, '{{ valid_email_pattern() }}'),
+            false
+        ) as email_is_invalid,
+
+        prepared.phone_e164,
+        coalesce(prepared.phone_raw is not null and prepared.phone_e164 is null, false) as phone_is_invalid,
+
+        streets.street,
+        {{ normalize_house_number('prepared.house_number_given') }} as house_number,
+        case
+            when regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern)
+                then prepared.postcode_cleaned
+        end as postcode,
+        coalesce(
+            prepared.postcode_cleaned is not null
+            and not coalesce(regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern), false),
+            false
+        ) as postcode_is_invalid,
+        prepared.city,
+        prepared.country_code,
+        prepared.country_issue,
+
+        prepared.created_at,
+        prepared.updated_at
+    from prepared
+    left join nicknames on prepared.first_name = nicknames.nickname
+    left join streets on prepared.customer_record_id = streets.customer_record_id
+    left join postcode_patterns
+        on coalesce(prepared.country_code, '{{ var("default_country") }}') = postcode_patterns.country_code
+
+)
+
+select * from normalized

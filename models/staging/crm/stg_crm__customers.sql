@@ -1,0 +1,32 @@
+with
+
+base as (
+
+    select * from {{ ref('base_crm__customers') }}
+    where row_status = 'staged'
+
+),
+
+final as (
+
+    select
+        customer_number,
+        first_name,
+        last_name,
+        gender,
+        birth_date_text,
+        email,
+        phone,
+        street,
+        house_number,
+        postcode,
+        city,
+        country,
+        created_at,
+        updated_at,
+        _landed_file
+    from base
+
+)
+
+select * from final

@@ -1,0 +1,49 @@
+-- Every landed order line, typed, with the reason it cannot be used (if any).
+with
+
+source as (
+
+    select * from {{ landing_source('sales', 'order_lines') }}
+
+),
+
+orders as (
+
+    select order_id from {{ ref('base_sales__orders') }}
+    where row_status = 'staged'
+
+),
+
+renamed as (
+
+    select
+        nullif(trim(source.order_id), '') as order_id,
+        try_cast(trim(source.line_number) as integer) as line_number,
+        nullif(trim(source.sku), '') as sku,
+        try_cast(trim(source.quantity) as integer) as quantity,
+        try_cast(trim(source.unit_price) as decimal(12, 2)) as unit_price,
+        source._landed_file,
+        source._row_fingerprint,
+        case
+            when nullif(trim(source.order_id), '') is null then 'missing order_id'
+            when nullif(trim(source.line_number), '') is null then 'missing line_number'
+            when {{ is_unparseable('source.line_number', 'integer') }} then 'unparseable line_number'
+            when nullif(trim(source.sku), '') is null then 'missing sku'
+            when {{ is_unparseable('source.quantity', 'integer') }} then 'unparseable quantity'
+            when {{ is_unparseable('source.unit_price', 'decimal(12, 2)') }} then 'unparseable unit_price'
+            when try_cast(trim(source.quantity) as integer) is null then 'missing quantity'
+            when try_cast(trim(source.quantity) as integer) <= 0 then 'non-positive quantity'
+            when orders.order_id is null then 'order_id not among staged orders'
+        end as invalid_reason
+    from source
+    left join orders on nullif(trim(source.order_id), '') = orders.order_id
+
+),
+
+classified as (
+
+    {{ classify_landed_rows('renamed', ['order_id', 'line_number']) }}
+
+)
+
+select * from classified
