@@ -2,22 +2,22 @@
 -- model, in quarantined_rows, or superseded by a newer version of its key. Returns the tables
 -- where the sums disagree.
 {%- for landed in landed_tables() %}
-{%- if not loop.first %}
+    {%- if not loop.first %}
 
-union all
-{% endif %}
+        union all
+    {% endif %}
 
-select
-    '{{ landed.source }}.{{ landed.table }}' as landing_table,
-    (select count(*) from {{ landing_source(landed.source, landed.table) }}) as landed_rows,
-    (select count(*) from {{ ref(landed.staged_model) }}) as staged_rows,
-    (
-        select count(*) from {{ ref('quarantined_rows') }}
-        where source = '{{ landed.source }}' and source_table = '{{ landed.table }}'
-    ) as quarantined_rows,
-    (
-        select count(*) from {{ ref(landed.base_model) }}
-        where row_status = 'superseded'
-    ) as superseded_rows
-where landed_rows != staged_rows + quarantined_rows + superseded_rows
+    select
+        '{{ landed.source }}.{{ landed.table }}' as landing_table,
+        (select count(*) from {{ landing_source(landed.source, landed.table) }}) as landed_rows,
+        (select count(*) from {{ ref(landed.staged_model) }}) as staged_rows,
+        (
+            select count(*) from {{ ref('quarantined_rows') }}
+            where source = '{{ landed.source }}' and source_table = '{{ landed.table }}'
+        ) as quarantined_rows,
+        (
+            select count(*) from {{ ref(landed.base_model) }}
+            where row_status = 'superseded'
+        ) as superseded_rows
+    where landed_rows != staged_rows + quarantined_rows + superseded_rows
 {%- endfor %}

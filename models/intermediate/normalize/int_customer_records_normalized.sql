@@ -125,11 +125,13 @@ with_country as (
 ),
 
 -- Each street word is looked up once: whole-word abbreviations ("av" -> "avenue") and, for Dutch
--- compounds, the longest abbreviated ending ("kerkstr" -> "kerkstraat").
+-- compounds, the longest abbreviated ending ("kerkstr" -> "kerkstraat"; "marktpln" -> "marktplein",
+-- not "marktplaan"). Endings apply to Dutch-speaking countries only: a German "Hauptstr" stays.
 street_words as (
 
     select
         customer_record_id,
+        coalesce(country_code, '{{ var("default_country") }}') in ('BE', 'NL') as has_dutch_compounds,
         unnest(string_split(street_folded, ' ')) as word,
         unnest(range(1, len(string_split(street_folded, ' ')) + 1)) as word_position
     from with_country
@@ -156,6 +158,7 @@ street_words_standardized as (
     left join street_types as suffix_rule
         on
             suffix_rule.match_on = 'suffix'
+            and street_words.has_dutch_compounds
             and length(street_words.word) > length(suffix_rule.abbreviation)
             and suffix(street_words.word, suffix_rule.abbreviation)
     qualify row_number() over (
@@ -205,28 +208,33 @@ normalized as (
         end as gender,
 
         case
-            when prepared.birth_date_parsed between
+            when
+                prepared.birth_date_parsed between
                 current_date - to_years({{ var('max_age_years') }}) and current_date
                 then prepared.birth_date_parsed
         end as birth_date,
         case
-            when prepared.birth_date_parsed between
+            when
+                prepared.birth_date_parsed between
                 current_date - to_years({{ var('max_age_years') }}) and current_date
                 then year(prepared.birth_date_parsed)
-            when prepared.birth_year_parsed between
+            when
+                prepared.birth_year_parsed between
                 year(current_date) - {{ var('max_age_years') }} and year(current_date)
                 then prepared.birth_year_parsed
         end as birth_year,
         case
             when prepared.birth_date_raw is not null and prepared.birth_date_parsed is null
                 then 'unparseable'
-            when prepared.birth_date_raw is not null
+            when
+                prepared.birth_date_raw is not null
                 and prepared.birth_date_parsed not between
                 current_date - to_years({{ var('max_age_years') }}) and current_date
                 then 'implausible'
             when prepared.birth_year_raw is not null and prepared.birth_year_parsed is null
                 then 'unparseable'
-            when prepared.birth_year_raw is not null
+            when
+                prepared.birth_year_raw is not null
                 and prepared.birth_year_parsed not between
                 year(current_date) - {{ var('max_age_years') }} and year(current_date)
                 then 'implausible'
