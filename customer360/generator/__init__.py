@@ -1,0 +1,117 @@
+"""Demo-data generator: a synthetic Belgian customer base as landing-zone Parquet files.
+
+``generate(people, seed)`` writes, for every table of the landing contract, one file
+``<landing>/<source>/<table>/day_001.parquet`` (every column a string, as exports land) and
+``<ground_truth>/day_001.parquet`` saying which person is behind every customer record.
+
+People are generated in chunks of ``CHUNK_SIZE``; chunk ``c`` draws from its own RNG seeded by
+(seed, c), so the population is a pure function of (seed, people) and the output is byte-identical
+whatever the number of worker processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from customer360.contract import LANDING_TABLES
+from customer360.generator.population import CHUNK_SIZE, REFERENCE_DATE
+
+__all__ = ["generate", "REFERENCE_DATE", "CHUNK_SIZE", "GROUND_TRUTH_SCHEMA", "FILE_NAME"]
+
+FILE_NAME = "day_001.parquet"
+GROUND_TRUTH_SCHEMA = pa.schema([
+    ("source", pa.string()), ("source_record_key", pa.string()), ("person_id", pa.string()),
+    ("is_corrupted", pa.bool_()),
+])
+
+
+def _chunk(args: tuple[int, int, int]) -> dict[str, pa.Table]:
+    from customer360.generator.chunk import build_chunk
+
+    return build_chunk(*args)
+
+
+def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "data/landing",
+             ground_truth_dir: str | Path | None = None, workers: int | None = None) -> dict[str, int]:
+    """Write the landing files and the ground truth; return the row count of every table."""
+    from customer360.generator.chunk import MAX_PEOPLE, catalog_table
+
+    if people < 1:
+        raise ValueError("people must be at least 1")
+    if people > MAX_PEOPLE:
+        raise ValueError(f"at most {MAX_PEOPLE:,} people fit the 7-digit CRM customer numbers")
+    landing = Path(landing_dir)
+    truth_dir = Path(ground_truth_dir) if ground_truth_dir is not None else landing.parent / "ground_truth"
+    workers = max(1, workers or os.cpu_count() or 1)
+    n_chunks = (people + CHUNK_SIZE - 1) // CHUNK_SIZE
+
+    targets: dict[str, Path] = {}
+    schemas: dict[str, pa.Schema] = {}
+    for (source, table), columns in LANDING_TABLES.items():
+        name = f"{source}/{table}"
+        targets[name] = landing / source / table / FILE_NAME
+        schemas[name] = pa.schema([(c, pa.string()) for c in columns])
+    targets["_ground_truth"] = truth_dir / FILE_NAME
+    schemas["_ground_truth"] = GROUND_TRUTH_SCHEMA
+
+    counts = {name: 0 for name in targets if name != "_ground_truth"}
+    writers: dict[str, pq.ParquetWriter] = {}
+    try:
+        for name, path in targets.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writers[name] = pq.ParquetWriter(_tmp(path), schemas[name], compression="zstd")
+
+        catalog = catalog_table()
+        writers["catalog/products"].write_table(catalog)
+        counts["catalog/products"] = catalog.num_rows
+
+        tasks = [(seed, people, c) for c in range(n_chunks)]
+
+        def consume(results) -> None:
+            for tables in results:
+                for name, table in tables.items():
+                    writers[name].write_table(table)
+                    if name in counts:
+                        counts[name] += table.num_rows
+
+        if workers == 1 or n_chunks == 1:
+            consume(map(_chunk, tasks))
+        else:
+            # spawn, not fork: the parent may already run Arrow thread pools
+            ctx = multiprocessing.get_context("spawn")
+            with ctx.Pool(min(workers, n_chunks)) as pool:
+                consume(_bounded(pool, tasks, 2 * workers))
+        for writer in writers.values():
+            writer.close()
+        for path in targets.values():
+            os.replace(_tmp(path), path)
+    except BaseException:
+        for name, writer in writers.items():
+            try:
+                writer.close()
+            except Exception:
+                pass
+            _tmp(targets[name]).unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _bounded(pool, tasks: list, window: int):
+    """Results in task order, with at most ``window`` chunks in flight (bounded memory)."""
+    pending: deque = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(_chunk, (task,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
