@@ -73,8 +73,11 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
 
         tasks = [(seed, people, c) for c in range(n_chunks)]
 
+        mailboxes = _Mailboxes()
+
         def consume(results) -> None:
             for tables in results:
+                mailboxes.make_unique(tables)
                 for name, table in tables.items():
                     writers[name].write_table(table)
                     if name in counts:
@@ -100,6 +103,50 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
             _tmp(targets[name]).unlink(missing_ok=True)
         raise
     return counts
+
+
+class _Mailboxes:
+    """One mailbox, one owner: the first person (in chunk order) to use an address owns it, and
+    anyone else drawing the same address gets a numbered variant, as mail providers would force.
+    Chunks are generated independently, so the check runs here, where they meet in order. Family
+    addresses (familie.x@ / famille.x@) are shared by design within a household and exempt."""
+
+    KEYED = {"crm/customers": ("crm", "customer_number"), "webshop/accounts": ("webshop", "account_id")}
+
+    def __init__(self) -> None:
+        self.owners: dict[str, str] = {}
+
+    def make_unique(self, tables: dict[str, pa.Table]) -> None:
+        truth = tables["_ground_truth"]
+        person_of = {
+            (source, key): person
+            for source, key, person in zip(
+                truth.column("source").to_pylist(),
+                truth.column("source_record_key").to_pylist(),
+                truth.column("person_id").to_pylist(),
+            )
+        }
+        for name, (source, key_column) in self.KEYED.items():
+            table = tables[name]
+            emails = table.column("email").to_pylist()
+            keys = table.column(key_column).to_pylist()
+            changed = False
+            for row, (email, key) in enumerate(zip(emails, keys)):
+                person = person_of.get((source, key))
+                if not email or person is None:
+                    continue
+                mailbox = email.strip().lower()
+                if mailbox.startswith(("familie.", "famille.")):
+                    continue
+                owner = self.owners.setdefault(mailbox, person)
+                if owner != person:
+                    digits = "".join(ch for ch in person if ch.isdigit()).lstrip("0") or "0"
+                    emails[row] = email.replace("@", digits + "@", 1)
+                    self.owners.setdefault(emails[row].strip().lower(), person)
+                    changed = True
+            if changed:
+                position = table.schema.get_field_index("email")
+                tables[name] = table.set_column(position, "email", pa.array(emails, pa.string()))
 
 
 def _bounded(pool, tasks: list, window: int):
