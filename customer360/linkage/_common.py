@@ -1,0 +1,66 @@
+"""Shared helpers: Arrow conversion and a private in-memory DuckDB + Splink setup."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from customer360.linkage.settings import INPUT_COLUMNS, TF_COLUMNS, prepare_sql
+
+SPLINK_LOG_LEVEL = logging.WARNING
+
+
+def to_arrow(records: Any) -> pa.Table:
+    """A pyarrow Table from a Table, RecordBatchReader, DuckDB relation or anything with .arrow()."""
+    if isinstance(records, pa.Table):
+        return records
+    if isinstance(records, pa.RecordBatchReader):
+        return records.read_all()
+    if isinstance(records, duckdb.DuckDBPyRelation):
+        return records.to_arrow_table()
+    for attr in ("to_arrow_table", "arrow", "to_arrow"):
+        fn = getattr(records, attr, None)
+        if fn is not None:
+            out = fn()
+            return out.read_all() if isinstance(out, pa.RecordBatchReader) else out
+    raise TypeError(f"cannot read records of type {type(records).__name__} as an Arrow table")
+
+
+def _select_input(records: pa.Table) -> pa.Table:
+    missing = [c for c in INPUT_COLUMNS if c not in records.column_names]
+    if missing:
+        raise ValueError(f"records lack column(s) {missing}")
+    return records.select(INPUT_COLUMNS)
+
+
+def new_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    return con
+
+
+def load_prepared(con: duckdb.DuckDBPyConnection, records: Any, name: str) -> str:
+    """Create table ``name`` in ``con`` with the prepared model input; return the name."""
+    table = _select_input(to_arrow(records))
+    raw = f"{name}__raw"
+    con.register(raw, table)
+    con.execute(f"create or replace table {name} as {prepare_sql(raw)}").fetchall()
+    con.unregister(raw)
+    return name
+
+
+def register_tf_tables(linker, db_api, con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Term frequencies computed over the union of ``tables``, registered on the linker."""
+    for col in TF_COLUMNS:
+        union = " union all ".join(f"select {col} from {t}" for t in tables)
+        name = f"c360_tf_{col}_{'_'.join(tables)}"
+        con.execute(f"""
+            create or replace table {name} as
+            select {col}, cast(count(*) as double) / sum(count(*)) over () as tf_{col}
+            from ({union}) where {col} is not null group by {col}
+        """).fetchall()
+        linker.table_management.register_term_frequency_lookup(db_api.register(name), col)

@@ -1,0 +1,136 @@
+"""Score record pairs with a trained model (pyarrow in, pyarrow out).
+
+Every function opens its own in-memory DuckDB connection, so it never touches the warehouse file
+and works from a dbt Python model on dbt-duckdb (pass the relation or its Arrow table).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
+
+from customer360.linkage._common import (
+    SPLINK_LOG_LEVEL, load_prepared, new_connection, register_tf_tables,
+)
+from customer360.linkage.model import splink_settings
+
+DEFAULT_THRESHOLD = 0.01
+
+
+def comparison_names(model: dict[str, Any]) -> list[str]:
+    return [c["output_column_name"] for c in model["comparisons"]]
+
+
+def _output_sql(table: str, model: dict[str, Any], columns: list[str],
+                extra_where: str = "") -> str:
+    l_id, r_id = "customer_record_id_l", "customer_record_id_r"
+    exprs = []
+    for c in comparison_names(model):
+        # Splink keeps the term-frequency adjustment in its own mw_tf_adj_ column: add it in
+        tf = f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else ""
+        exprs.append(f"cast(mw_{c}{tf} as double) as mw_{c}")
+    cols = ", ".join(exprs)
+    return f"""
+    select
+        least({l_id}, {r_id}) as customer_record_id_l,
+        greatest({l_id}, {r_id}) as customer_record_id_r,
+        cast(match_probability as double) as match_probability,
+        cast(match_weight as double) as match_weight,
+        {cols}
+    from {table}
+    {extra_where}
+    order by customer_record_id_l, customer_record_id_r
+    """
+
+
+def _empty(model: dict[str, Any]) -> pa.Table:
+    fields = [("customer_record_id_l", pa.string()), ("customer_record_id_r", pa.string()),
+              ("match_probability", pa.float64()), ("match_weight", pa.float64())]
+    fields += [(f"mw_{c}", pa.float64()) for c in comparison_names(model)]
+    return pa.schema(fields).empty_table()
+
+
+def _finish(con, db_api, predictions, model, extra_where: str = "") -> pa.Table:
+    name = predictions.physical_name
+    columns = con.sql(f"select * from {name} limit 0").columns
+    out = con.sql(_output_sql(name, model, columns, extra_where)).to_arrow_table()
+    return out if out.num_rows else _empty(model)
+
+
+def predict_pairs(records: Any, model: dict[str, Any], *,
+                  threshold_match_probability: float = DEFAULT_THRESHOLD,
+                  timings: dict[str, float] | None = None) -> pa.Table:
+    """Score all blocked pairs within ``records``; one row per pair at or above the threshold.
+
+    Columns: customer_record_id_l < customer_record_id_r, match_probability, match_weight and
+    ``mw_<comparison>`` (log2 Bayes factor incl. term-frequency adjustment) per comparison; the
+    mw_ columns plus the prior's match weight add up to match_weight.
+    """
+    t0 = time.perf_counter()
+    con = new_connection()
+    name = load_prepared(con, records, "c360_records")
+    db_api = DuckDBAPI(con)
+    linker = Linker(db_api.register(name), splink_settings(model), log_level=SPLINK_LOG_LEVEL)
+    t1 = time.perf_counter()
+    preds = linker.inference.predict(threshold_match_probability=threshold_match_probability,
+                                     warning_mode="never")
+    t2 = time.perf_counter()
+    out = _finish(con, db_api, preds, model)
+    con.close()
+    if timings is not None:
+        timings.update({"predict_load_s": t1 - t0, "predict_score_s": t2 - t1,
+                        "predict_output_s": time.perf_counter() - t2,
+                        "predict_total_s": time.perf_counter() - t0})
+    return out
+
+
+def predict_within(new_records: Any, model: dict[str, Any], *,
+                   threshold_match_probability: float = DEFAULT_THRESHOLD,
+                   reference_records: Any | None = None) -> pa.Table:
+    """Pairs within ``new_records`` (Splink ``linker.inference.predict_within``).
+
+    Term frequencies come from ``new_records`` plus ``reference_records`` if given (e.g. the
+    existing records, so that a small daily batch is weighed against the whole population).
+    """
+    con = new_connection()
+    new = load_prepared(con, new_records, "c360_new")
+    tf_tables = [new]
+    if reference_records is not None:
+        tf_tables.append(load_prepared(con, reference_records, "c360_ref"))
+    db_api = DuckDBAPI(con)
+    sdf_new = db_api.register(new)
+    linker = Linker(sdf_new, splink_settings(model), log_level=SPLINK_LOG_LEVEL)
+    register_tf_tables(linker, db_api, con, tf_tables)
+    preds = linker.inference.predict_within(
+        sdf_new, threshold_match_probability=threshold_match_probability, warning_mode="never")
+    out = _finish(con, db_api, preds, model)
+    con.close()
+    return out
+
+
+def predict_between(new_records: Any, existing_records: Any, model: dict[str, Any], *,
+                    threshold_match_probability: float = DEFAULT_THRESHOLD) -> pa.Table:
+    """Pairs between a new batch and the existing records, never within either side
+    (Splink ``linker.inference.predict_between``). Term frequencies from both sides together.
+
+    Ids are ordered (customer_record_id_l < customer_record_id_r) like :func:`predict_pairs`;
+    a record id present on both sides is never paired with itself.
+    """
+    con = new_connection()
+    new = load_prepared(con, new_records, "c360_new")
+    existing = load_prepared(con, existing_records, "c360_existing")
+    db_api = DuckDBAPI(con)
+    sdf_new = db_api.register(new)
+    sdf_existing = db_api.register(existing)
+    linker = Linker(sdf_existing, splink_settings(model), log_level=SPLINK_LOG_LEVEL)
+    register_tf_tables(linker, db_api, con, [existing, new])
+    preds = linker.inference.predict_between(
+        sdf_new, sdf_existing, threshold_match_probability=threshold_match_probability,
+        warning_mode="never")
+    out = _finish(con, db_api, preds, model,
+                  "where customer_record_id_l <> customer_record_id_r")
+    con.close()
+    return out

@@ -1,0 +1,56 @@
+-- Clerical review queue: pairs Splink is unsure about (probability from the review threshold up
+-- to the accept threshold) and no reviewer has decided yet, side by side with the per-comparison
+-- match weights (mw_*) that say why. Decide in seeds/manual_match_decisions.csv.
+with
+
+soft_pairs as (
+
+    select * from {{ ref('int_customer_pairs_soft_matched') }}
+    where
+        match_probability >= {{ var('match_probability_review_lower') }}
+        and match_probability < {{ var('match_probability_accept') }}
+
+),
+
+decisions as (
+
+    select * from {{ ref('int_manual_match_decisions') }}
+
+),
+
+records as (
+
+    select * from {{ ref('int_customer_records_aligned') }}
+
+),
+
+final as (
+
+    select
+        soft_pairs.customer_record_id_l,
+        soft_pairs.customer_record_id_r,
+        soft_pairs.match_probability,
+        soft_pairs.match_weight,
+        record_l.master_customer_id = record_r.master_customer_id as already_same_person,
+        record_l.master_customer_id as master_customer_id_l,
+        record_r.master_customer_id as master_customer_id_r,
+        {%- for column in [
+            'first_name', 'last_name', 'birth_date', 'email', 'phone_e164',
+            'street', 'house_number', 'postcode', 'city'
+        ] %}
+            record_l.{{ column }} as {{ column }}_l,
+            record_r.{{ column }} as {{ column }}_r,
+        {%- endfor %}
+        columns('^mw_')
+    from soft_pairs
+    inner join records as record_l on soft_pairs.customer_record_id_l = record_l.customer_record_id
+    inner join records as record_r on soft_pairs.customer_record_id_r = record_r.customer_record_id
+    left join decisions
+        on
+            soft_pairs.customer_record_id_l = decisions.customer_record_id_l
+            and soft_pairs.customer_record_id_r = decisions.customer_record_id_r
+    where decisions.decision is null
+
+)
+
+select * from final
