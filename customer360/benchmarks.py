@@ -79,7 +79,8 @@ def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
         print(f"generated {people:,} people in {time.perf_counter() - started:.1f}s", flush=True)
 
         prepare = run_measured(
-            [*cli, "build", "--select", "+int_customer_records_normalized", "manual_match_decisions",
+            [*cli, "build", "--resource-type", "model", "--resource-type", "seed",
+             "--select", "+int_customer_records_normalized", "manual_match_decisions",
              "--target-path", str(root / "target")],
             env,
         )

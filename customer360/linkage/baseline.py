@@ -80,3 +80,28 @@ def run_baseline(records: Any, *, seed: int = 42, threshold: float = 0.9,
                         "baseline_predict_s": t3 - t2, "baseline_cluster_s": t4 - t3,
                         "baseline_total_s": t4 - t0})
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m customer360.linkage.baseline WAREHOUSE.duckdb OUT.parquet`: runs the baseline on
+    the warehouse's normalized records (read-only) and writes its clusters, for the benchmark."""
+    import sys
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    database, output = (argv if argv is not None else sys.argv[1:])[:2]
+    connection = duckdb.connect(database, read_only=True)
+    try:
+        records = connection.sql("select * from intermediate.int_customer_records_normalized").to_arrow_table()
+    finally:
+        connection.close()
+    timings: dict = {}
+    clusters = run_baseline(records, timings=timings)
+    pq.write_table(clusters, output)
+    print("baseline stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

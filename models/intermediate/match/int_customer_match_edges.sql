@@ -15,6 +15,40 @@ soft_pairs as (
 
 ),
 
+records as (
+
+    select
+        customer_record_id,
+        first_name,
+        first_name_canonical,
+        last_name
+    from {{ ref('int_customer_records_normalized') }}
+
+),
+
+-- Fellegi-Sunter adds up independent evidence, so a shared address, landline and surname can
+-- outweigh clearly different first names: that is a household, not a person. Splink pairs are
+-- linked only when the first names are compatible (same canonical name, a close spelling, the
+-- names swapped, or one side unknown); the rest stay visible in the review queue.
+soft_pairs_checked as (
+
+    select
+        soft_pairs.*,
+        coalesce(
+            record_l.first_name is null
+            or record_r.first_name is null
+            or record_l.first_name_canonical = record_r.first_name_canonical
+            or jaro_winkler_similarity(record_l.first_name, record_r.first_name)
+            >= {{ var('first_name_min_similarity') }}
+            or (record_l.first_name = record_r.last_name and record_l.last_name = record_r.first_name),
+            false
+        ) as has_compatible_first_names
+    from soft_pairs
+    inner join records as record_l on soft_pairs.customer_record_id_l = record_l.customer_record_id
+    inner join records as record_r on soft_pairs.customer_record_id_r = record_r.customer_record_id
+
+),
+
 manual_decisions as (
 
     select * from {{ ref('int_manual_match_decisions') }}
@@ -56,8 +90,9 @@ edges as (
         'splink' as match_rule,
         match_probability,
         2 as edge_priority,
-        match_probability >= {{ var('match_probability_accept') }} as is_accepted
-    from soft_pairs
+        match_probability >= {{ var('match_probability_accept') }}
+        and has_compatible_first_names as is_accepted
+    from soft_pairs_checked
 
 )
 

@@ -1,0 +1,259 @@
+"""Unit tests of customer360.linkage on a small hand-built population (fast: no dbt, no files)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+
+import pyarrow as pa
+import pytest
+
+from customer360.linkage import (
+    load_model, predict_between, predict_pairs, predict_within, save_model, train,
+    training_overlap,
+)
+from customer360.linkage.baseline import run_baseline
+
+FIRST = ["jan", "marie", "pieter", "anna", "luc", "sofie", "tom", "els", "koen", "lies", "bart",
+         "nathalie", "pierre", "julie", "thomas", "emma", "lucas", "lotte", "wim", "ines"]
+LAST = ["peeters", "janssens", "maes", "jacobs", "mertens", "willems", "claes", "goossens",
+        "wouters", "dubois", "lambert", "dupont", "martin", "simon", "laurent", "lefebvre",
+        "de smet", "van den broeck", "vermeulen", "hermans", "aerts", "smets", "hendrickx"]
+STREETS = ["kerkstraat", "stationsstraat", "molenstraat", "rue de la station", "dorpsstraat",
+           "nieuwstraat", "schoolstraat", "avenue du parc"]
+CITIES = [("1000", "brussel"), ("2000", "antwerpen"), ("3000", "leuven"), ("9000", "gent"),
+          ("8000", "brugge"), ("4000", "liege"), ("5000", "namur"), ("2800", "mechelen")]
+COLUMNS = ["customer_record_id", "source", "source_record_key", "crm_customer_number", "first_name",
+           "first_name_canonical", "last_name", "gender", "birth_date", "birth_year",
+           "birth_date_issue", "email", "email_is_invalid", "phone_e164", "phone_is_invalid",
+           "street", "house_number", "postcode", "postcode_is_invalid", "city", "country_code",
+           "country_issue", "created_at", "updated_at"]
+
+
+def _record(rid: str, source: str, **kw) -> dict:
+    row = {c: None for c in COLUMNS}
+    row.update(customer_record_id=rid, source=source, source_record_key=rid.split(":", 1)[1],
+               email_is_invalid=False, phone_is_invalid=False, postcode_is_invalid=False,
+               country_code="BE", created_at=dt.datetime(2024, 1, 1),
+               updated_at=dt.datetime(2024, 6, 1))
+    row.update(kw)
+    if row["first_name_canonical"] is None:
+        row["first_name_canonical"] = row["first_name"]
+    if row["birth_date"] is not None and row["birth_year"] is None:
+        row["birth_year"] = row["birth_date"].year
+    return row
+
+
+NICK = {"jan": "jean", "pieter": "piet", "thomas": "tom", "nathalie": "nat", "sofie": "fie",
+        "marie": "mie", "lucas": "luc", "emma": "em"}
+
+
+def _typo(s: str, r: random.Random) -> str:
+    i = 1 + r.randrange(len(s) - 2)
+    return s[:i] + s[i + 1] + s[i] + s[i + 2:]
+
+
+def _population(n_people: int, seed: int, prefix: str = "") -> list[dict]:
+    """Each person: a CRM record, often a webshop record and a POS record with small variations."""
+    r = random.Random(seed)
+    rows: list[dict] = []
+    for i in range(n_people):
+        first, last = r.choice(FIRST), r.choice(LAST)
+        bd = dt.date(1950 + r.randrange(50), 1 + r.randrange(12), 1 + r.randrange(28))
+        pc, city = r.choice(CITIES)
+        street, number = r.choice(STREETS), str(1 + r.randrange(150))
+        mobile = f"+3247{seed % 10}{i:06d}"
+        email = f"{first}.{last.replace(' ', '')}{i}{prefix}@example.be"
+        rows.append(_record(f"crm:{prefix}{100000 + i}", "crm", crm_customer_number=f"{prefix}{100000 + i}",
+                            first_name=first, last_name=last, birth_date=bd, email=email,
+                            phone_e164=mobile, street=street, house_number=number, postcode=pc,
+                            city=city, gender=r.choice("mf")))
+        if r.random() < 0.7:
+            w_first, w_canon, w_last = first, first, last
+            x = r.random()
+            if x < 0.1:
+                w_first = NICK.get(first, first)
+            elif x < 0.2:
+                w_last = _typo(last, r)
+            w_street, w_number, w_pc, w_city = street, number, pc, city
+            if r.random() < 0.15:  # moved since
+                w_pc, w_city = r.choice(CITIES)
+                w_street, w_number = r.choice(STREETS), str(1 + r.randrange(150))
+            elif r.random() < 0.1:
+                w_number = number + " bus 2"
+            w_email = email if r.random() < 0.7 else (
+                None if r.random() < 0.3 else f"{first[0]}{last.replace(' ', '')}{i}@mail.be")
+            if w_email and r.random() < 0.1:
+                w_email = w_email.replace("@", "x@")
+            rows.append(_record(f"webshop:{prefix}W{i:06d}", "webshop", first_name=w_first,
+                                first_name_canonical=w_canon, last_name=w_last, email=w_email,
+                                phone_e164=mobile if r.random() < 0.6 else None, street=w_street,
+                                house_number=w_number, postcode=w_pc, city=w_city))
+        if r.random() < 0.5:
+            p_first, p_last = (last, first) if r.random() < 0.05 else (first, last)
+            rows.append(_record(f"pos:{prefix}{2000000 + i}", "pos", first_name=p_first,
+                                last_name=p_last, birth_year=bd.year if r.random() < 0.85 else None,
+                                phone_e164=mobile if r.random() < 0.8 else None,
+                                postcode=pc if r.random() < 0.9 else r.choice(CITIES)[0]))
+    return rows
+
+
+def _table(rows: list[dict]) -> pa.Table:
+    schema = pa.schema([
+        (c, pa.timestamp("us") if c in ("created_at", "updated_at") else
+         pa.date32() if c == "birth_date" else pa.int32() if c == "birth_year" else
+         pa.bool_() if c.endswith("_invalid") else pa.string()) for c in COLUMNS])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+SPECIAL = [
+    # the same man: nickname (jef -> jozef), a typo in the surname, phone already normalized
+    _record("crm:900001", "crm", crm_customer_number="900001", first_name="jozef",
+            last_name="vermeiren", birth_date=dt.date(1971, 5, 17), email="jozef.vermeiren@telenet.be",
+            phone_e164="+32475998877", street="lindenlaan", house_number="12", postcode="2960",
+            city="brecht", gender="m"),
+    _record("webshop:WX900001", "webshop", first_name="jef", first_name_canonical="jozef",
+            last_name="vermieren", email="jozef.vermeiren@telenet.be", phone_e164="+32475998877",
+            street="lindenlaan", house_number="12", postcode="2960", city="brecht"),
+    # his wife: same address, same surname, the household landline, other first name and birth
+    _record("crm:900002", "crm", crm_customer_number="900002", first_name="martine",
+            last_name="vermeiren", birth_date=dt.date(1974, 2, 3), email="martine.v@gmail.com",
+            phone_e164="+3233123456", street="lindenlaan", house_number="12", postcode="2960",
+            city="brecht", gender="f"),
+    _record("pos:2900003", "pos", first_name="raf", first_name_canonical="rafael",
+            last_name="vermeiren", birth_year=1999, phone_e164="+3233123456", postcode="2960"),
+]
+
+
+@pytest.fixture(scope="module")
+def records() -> pa.Table:
+    return _table(_population(400, seed=1) + SPECIAL)
+
+
+@pytest.fixture(scope="module")
+def model(records) -> dict:
+    return train(records, seed=7, max_pairs_u=2e5)
+
+
+@pytest.fixture(scope="module")
+def pairs(records, model) -> pa.Table:
+    return predict_pairs(records, model)
+
+
+def _pair(pairs: pa.Table, a: str, b: str) -> dict | None:
+    l, r = min(a, b), max(a, b)
+    for row in pairs.to_pylist():
+        if row["customer_record_id_l"] == l and row["customer_record_id_r"] == r:
+            return row
+    return None
+
+
+def test_training_returns_trained_parameters(model, records):
+    assert model["link_type"] == "dedupe_only"
+    assert model["unique_id_column_name"] == "customer_record_id"
+    assert 0 < model["probability_two_random_records_match"] < 1
+    names = [c["output_column_name"] for c in model["comparisons"]]
+    assert {"first_name", "last_name", "birth", "email", "phone", "address"} <= set(names)
+    for comp in model["comparisons"]:
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        assert all(0 < lv.get("u_probability", 0.5) <= 1 for lv in levels)
+        trained = [lv for lv in levels if "m_probability" in lv and "u_probability" in lv]
+        assert len(trained) >= 2, comp["output_column_name"]
+    first = next(c for c in model["comparisons"] if c["output_column_name"] == "first_name")
+    assert any(lv.get("tf_adjustment_column") == "first_name" for lv in first["comparison_levels"])
+    info = model["customer360_training"]
+    assert info["record_count"] == records.num_rows
+    assert sum(info["records_by_source"].values()) == records.num_rows
+    # fewer records than k: the sketch holds every id
+    assert len(info["id_sketch"]["hashes"]) == min(records.num_rows, info["id_sketch"]["k"])
+
+
+def test_save_load_round_trip_is_byte_identical(model, records, tmp_path):
+    p1 = save_model(model, tmp_path / "a.json")
+    loaded = load_model(p1)
+    assert loaded == model
+    p2 = save_model(loaded, tmp_path / "b.json")
+    assert p1.read_bytes() == p2.read_bytes()
+    # same data and seed, rows shuffled: the same file
+    shuffled = records.take(list(reversed(range(records.num_rows))))
+    p3 = save_model(train(shuffled, seed=7, max_pairs_u=2e5), tmp_path / "c.json")
+    assert p3.read_bytes() == p1.read_bytes()
+
+
+def test_obvious_duplicate_scores_high_and_household_low(pairs):
+    dup = _pair(pairs, "crm:900001", "webshop:WX900001")
+    assert dup is not None and dup["match_probability"] > 0.99
+    wife = _pair(pairs, "crm:900001", "crm:900002")
+    assert wife is None or wife["match_probability"] < 0.5
+    son = _pair(pairs, "crm:900002", "pos:2900003")
+    assert son is None or son["match_probability"] < 0.5
+
+
+def test_output_columns_and_weights_add_up(pairs, model):
+    names = [c["output_column_name"] for c in model["comparisons"]]
+    assert pairs.column_names == (["customer_record_id_l", "customer_record_id_r",
+                                   "match_probability", "match_weight"]
+                                  + [f"mw_{n}" for n in names])
+    prior = model["probability_two_random_records_match"]
+    prior_mw = math.log2(prior / (1 - prior))
+    for row in pairs.to_pylist():
+        assert row["customer_record_id_l"] < row["customer_record_id_r"]
+        total = prior_mw + sum(row[f"mw_{n}"] for n in names)
+        assert total == pytest.approx(row["match_weight"], abs=1e-6)
+    assert pairs.num_rows > 300
+
+
+def test_row_order_does_not_matter(records, model, pairs):
+    order = list(range(records.num_rows))
+    random.Random(3).shuffle(order)
+    again = predict_pairs(records.take(order), model)
+    assert again.equals(pairs)
+
+
+def test_training_overlap(model, records):
+    assert training_overlap(model, records) == pytest.approx(1.0)
+    other = _table(_population(300, seed=2, prefix="x"))
+    assert training_overlap(model, other) == pytest.approx(0.0, abs=0.05)
+    half = pa.concat_tables([records.slice(0, 200), other.slice(0, 200)])
+    assert 0.3 < training_overlap(model, half) < 0.7
+
+
+def test_predict_between_and_within(records, model, pairs):
+    ids = records.column("customer_record_id").to_pylist()
+    is_new = [i.startswith("webshop:") for i in ids]
+    new = records.filter(pa.array(is_new))
+    existing = records.filter(pa.array([not x for x in is_new]))
+    between = predict_between(new, existing, model)
+    assert between.num_rows > 0
+    for row in between.to_pylist():
+        sides = {row["customer_record_id_l"].startswith("webshop:"),
+                 row["customer_record_id_r"].startswith("webshop:")}
+        assert sides == {True, False}
+    dup = _pair(between, "crm:900001", "webshop:WX900001")
+    assert dup is not None and dup["match_probability"] > 0.99
+    within = predict_within(existing, model, reference_records=new)
+    for row in within.to_pylist():
+        assert not row["customer_record_id_l"].startswith("webshop:")
+        assert not row["customer_record_id_r"].startswith("webshop:")
+    assert _pair(within, "crm:900002", "pos:2900003") is None or \
+        _pair(within, "crm:900002", "pos:2900003")["match_probability"] < 0.5
+    assert within.num_rows > 0
+
+
+def test_accepts_a_duckdb_relation(records, model, pairs):
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("recs", records)
+    out = predict_pairs(con.sql("select * from recs"), model)
+    assert out.equals(pairs)
+
+
+def test_baseline_returns_clusters(records):
+    clusters = run_baseline(records, max_pairs_u=2e5)
+    assert clusters.column_names == ["customer_record_id", "cluster_id"]
+    assert clusters.num_rows == records.num_rows
+    by_id = dict(zip(clusters.column("customer_record_id").to_pylist(),
+                     clusters.column("cluster_id").to_pylist()))
+    assert by_id["crm:100000"] == by_id.get("webshop:W000000", by_id["crm:100000"])
