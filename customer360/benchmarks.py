@@ -74,12 +74,15 @@ def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
     }
     cli = [sys.executable, "-m", "customer360.cli"]
     try:
-        started = time.perf_counter()
-        generate(people=people, seed=seed, landing_dir=landing)
-        print(f"generated {people:,} people in {time.perf_counter() - started:.1f}s", flush=True)
+        marker = root / f"generated-{people}-{seed}"
+        if not marker.exists():  # a kept workdir reuses its landing zone
+            started = time.perf_counter()
+            generate(people=people, seed=seed, landing_dir=landing)
+            marker.touch()
+            print(f"generated {people:,} people in {time.perf_counter() - started:.1f}s", flush=True)
 
         prepare = run_measured(
-            [*cli, "build", "--resource-type", "model", "--resource-type", "seed",
+            [*cli, "build", "--indirect-selection", "cautious",
              "--select", "+int_customer_records_normalized", "manual_match_decisions",
              "--target-path", str(root / "target")],
             env,

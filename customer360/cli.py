@@ -83,7 +83,9 @@ def cmd_train(ns: argparse.Namespace) -> int:
     from customer360.linkage.model import save_model, train
 
     # the model is trained on normalized records: build them (and only them) first
-    if not run_dbt(["build", "--target", ns.target, "--select", "+int_customer_records_normalized"]):
+    # cautious: only the tests whose every parent is built (no cross-layer accounting tests)
+    if not run_dbt(["build", "--target", ns.target, "--select", "+int_customer_records_normalized",
+                    "--indirect-selection", "cautious"]):
         return 1
     records = read_table("select * from intermediate.int_customer_records_normalized")
     started = time.perf_counter()
