@@ -116,9 +116,14 @@ def cmd_explain(ns: argparse.Namespace) -> int:
 
 
 def cmd_benchmark(ns: argparse.Namespace) -> int:
+    workdir = Path(ns.workdir) if ns.workdir else None
+    if ns.suite == "basket":
+        from customer360.benchmarks_basket import basket
+
+        return basket(ns.order_lines, ns.seed, workdir=workdir)
     from customer360 import benchmarks
 
-    return benchmarks.identity(ns.people, ns.seed, Path(ns.workdir) if ns.workdir else None, ns.keep)
+    return benchmarks.identity(ns.people, ns.seed, workdir, ns.keep)
 
 
 def cmd_build_geography_seeds(ns: argparse.Namespace) -> int:
@@ -177,8 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark = commands.add_parser(
         "benchmark", help="print benchmark figures against the named baseline, measured in one run"
     )
-    benchmark.add_argument("suite", choices=["identity"])
-    benchmark.add_argument("--people", type=int, default=10_000)
+    benchmark.add_argument("suite", choices=["identity", "basket"])
+    benchmark.add_argument("--people", type=int, default=10_000, help="identity: people to generate")
+    benchmark.add_argument(
+        "--order-lines", type=int, default=1_000_000, help="basket: order lines to generate"
+    )
     benchmark.add_argument("--seed", type=int, default=42)
     benchmark.add_argument("--workdir", default=None, help="keep generated files here")
     benchmark.add_argument("--keep", action="store_true", help="keep the temporary work files")

@@ -1,0 +1,39 @@
+-- Who marketing may contact, per channel: one row per master customer whose consent for the
+-- channel (mart_marketing_consent) is an opt-in and who has a usable address for it, with the
+-- golden record's contact details. One person, one message, however many records they have.
+with
+
+consent as (
+
+    select * from {{ ref('mart_marketing_consent') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customer') }}
+
+),
+
+final as (
+
+    select
+        consent.channel,
+        consent.master_customer_id,
+        consent.contact_address,
+        customers.first_name,
+        customers.last_name,
+        customers.gender,
+        customers.postcode,
+        customers.city,
+        customers.country_code,
+        consent.status_recorded_at as opted_in_at,
+        consent.status_record_id as opted_in_record_id,
+        consent.records_opted_in
+    from consent
+    inner join customers on consent.master_customer_id = customers.master_customer_id
+    where consent.status = 'opt_in' and consent.contact_address is not null
+
+)
+
+select * from final
