@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from customer360 import PROJECT_DIR
-from customer360.evaluation import pairwise_scores, truth_relation
+from customer360.evaluation import pairwise_scores, score_xref, truth_relation
 
 IDENTITY_RESOLUTION_MODELS = [
     "int_customer_pairs_hard_matched",
@@ -112,16 +112,11 @@ def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
         )
 
         connection = duckdb.connect(str(database), read_only=True)
-        truth = truth_relation(landing.parent / "ground_truth")
-        ours_scores = pairwise_scores(
-            connection,
-            "select customer_record_id, master_customer_id as cluster_id from marts.customer_xref",
-            truth,
-        )
+        ours_scores = score_xref(connection, landing.parent / "ground_truth")
         baseline_scores = pairwise_scores(
             connection,
             f"select customer_record_id, cast(cluster_id as varchar) as cluster_id from read_parquet('{baseline_clusters}')",
-            truth,
+            truth_relation(landing.parent / "ground_truth"),
         )
         connection.close()
     finally:

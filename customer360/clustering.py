@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 
 def constrained_components(
@@ -143,7 +142,3 @@ def cluster_records(
         }
     )
 
-
-def cluster_sizes(clusters: pa.Table) -> dict[str, int]:
-    counts = pc.value_counts(clusters.column("cluster_record_id")).to_pylist()
-    return {item["values"]: item["counts"] for item in counts}

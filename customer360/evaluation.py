@@ -85,13 +85,18 @@ def truth_relation(ground_truth_dir: Path) -> str:
     )
 
 
+def score_xref(connection: duckdb.DuckDBPyConnection, ground_truth_dir: Path) -> PairwiseScores:
+    """Scores the warehouse's customer_xref (master customers) against the ground truth."""
+    return pairwise_scores(
+        connection,
+        "select customer_record_id, master_customer_id as cluster_id from marts.customer_xref",
+        truth_relation(ground_truth_dir),
+    )
+
+
 def evaluate_warehouse(database: Path, ground_truth_dir: Path) -> PairwiseScores:
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        return pairwise_scores(
-            connection,
-            "select customer_record_id, master_customer_id as cluster_id from marts.customer_xref",
-            truth_relation(ground_truth_dir),
-        )
+        return score_xref(connection, ground_truth_dir)
     finally:
         connection.close()

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from customer360.cli import run_dbt
+from customer360.evaluation import score_xref
 from customer360.contract import LANDING_TABLES
 from customer360.generator import generate
 
@@ -170,21 +171,11 @@ def test_identity_resolution_quality_against_ground_truth(warehouse):
     """`customer360 evaluate` on the small build: floors well under the demo-data figures
     (P 0.989, F1 0.972 measured), so a regression in any matching stage fails here."""
     connection, root = warehouse
-    scores = evaluate_warehouse_from(connection, root)
+    scores = score_xref(connection, root / "ground_truth")
     assert scores.records > 2_000
     assert scores.precision >= 0.97
     assert scores.f1 >= 0.95
     assert abs(scores.predicted_people - scores.true_people) / scores.true_people < 0.08
-
-
-def evaluate_warehouse_from(connection, root):
-    from customer360.evaluation import pairwise_scores, truth_relation
-
-    return pairwise_scores(
-        connection,
-        "select customer_record_id, master_customer_id as cluster_id from marts.customer_xref",
-        truth_relation(root / "ground_truth"),
-    )
 
 
 def test_every_customer_record_has_one_master_customer_and_a_golden_record(warehouse):
