@@ -38,8 +38,15 @@ def run_dbt(args: list[str]) -> bool:
 
 def cmd_generate(ns: argparse.Namespace) -> int:
     from customer360.generator import generate
+    from customer360.generator.delta import generate_day
 
     started = time.perf_counter()
+    if getattr(ns, "day", 1) > 1:
+        counts = generate_day(ns.day, ns.landing, ns.ground_truth, fraction=ns.delta_fraction)
+        for table, rows in counts.items():
+            print(f"{table:<28} {rows:>12,} rows")
+        print(f"generated day {ns.day}'s delta into {ns.landing} in {time.perf_counter() - started:.1f}s")
+        return 0
     counts = generate(
         people=ns.people,
         seed=ns.seed,
@@ -56,6 +63,17 @@ def cmd_generate(ns: argparse.Namespace) -> int:
 def cmd_build(ns: argparse.Namespace) -> int:
     return 0 if run_dbt(["build", "--target", ns.target, *ns.dbt_args]) else 1
 
+
+
+def cmd_daily(ns: argparse.Namespace) -> int:
+    """One day of the daily cycle on demo data: land day N's delta, then the incremental build."""
+    ns.landing = str(landing_dir())
+    ns.ground_truth = None
+    cmd_generate(ns)
+    if not run_dbt(["build", "--target", ns.target]):
+        return 1
+    print(f"day {ns.day} built: {duckdb_path()}")
+    return 0
 
 
 def cmd_demo(ns: argparse.Namespace) -> int:
@@ -144,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--landing", default=str(landing_dir()))
     generate.add_argument("--ground-truth", default=None, help="default: <landing>/../ground_truth")
     generate.add_argument("--workers", type=int, default=None, help="default: one per core")
+    generate.add_argument(
+        "--day", type=int, default=1,
+        help="1: a new population (the full export); N > 1: day N's delta on top of days 1..N-1",
+    )
+    generate.add_argument(
+        "--delta-fraction", type=float, default=0.01,
+        help="share of the current customer records that a delta adds or changes",
+    )
     generate.set_defaults(func=cmd_generate)
 
     build = commands.add_parser(
@@ -158,6 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, default=None)
     demo.add_argument("--target", default="dev")
     demo.set_defaults(func=cmd_demo)
+
+    daily = commands.add_parser(
+        "daily", help="demo daily cycle: land day N's generated delta, then build incrementally"
+    )
+    daily.add_argument("--day", type=int, required=True)
+    daily.add_argument("--delta-fraction", type=float, default=0.01)
+    daily.add_argument("--target", default="dev")
+    daily.set_defaults(func=cmd_daily)
 
     train_parser = commands.add_parser(
         "train", help="retrain the Splink model on the current normalized records and save it"

@@ -31,5 +31,12 @@ def register_functions(conn: DuckDBPyConnection) -> None:
 
 
 class Plugin(BasePlugin):
+    def initialize(self, plugin_config) -> None:
+        # dbt runs Python models on parallel threads; importing the modules they share here, once,
+        # keeps two threads from importing one package at the same time
+        import customer360.clustering  # noqa: F401
+        import customer360.dbt_helpers  # noqa: F401
+        import customer360.linkage.incremental  # noqa: F401
+
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         register_functions(conn)

@@ -1,11 +1,13 @@
 """Soft matching: Splink scores candidate pairs with the trained model saved in the repository.
 
-Only pairs from the review threshold up are kept; the linkage logic lives in customer360.linkage.
+Only pairs from the review threshold up are kept. Daily runs score only new and changed records
+against everyone (customer360.linkage.incremental); the linkage logic lives in customer360.linkage.
 """
 
 from customer360 import PROJECT_DIR
+from customer360.dbt_helpers import previous_table
+from customer360.linkage.incremental import update_pairs
 from customer360.linkage.model import load_model
-from customer360.linkage.predict import predict_pairs
 
 
 def model(dbt, session):
@@ -13,8 +15,9 @@ def model(dbt, session):
     model_path = dbt.config.meta_get("splink_model_path")
     review_lower = dbt.config.meta_get("review_lower_probability")
     records = dbt.ref("int_customer_records_normalized").to_arrow_table()
-    return predict_pairs(
+    return update_pairs(
         records,
+        previous_table(session, dbt.this),
         load_model(PROJECT_DIR / model_path),
         threshold_match_probability=float(review_lower),
     )

@@ -3,34 +3,18 @@ and check what a person opening the DuckDB file would see."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from customer360.cli import run_dbt
+from conftest import build
 from customer360.evaluation import score_xref
 from customer360.contract import LANDING_TABLES
 from customer360.generator import generate
 
 PEOPLE = 1_500
-
-
-def build(landing: Path, database: Path) -> None:
-    previous = {k: os.environ.get(k) for k in ("CUSTOMER360_LANDING_DIR", "CUSTOMER360_DUCKDB_PATH")}
-    os.environ["CUSTOMER360_LANDING_DIR"] = str(landing)
-    os.environ["CUSTOMER360_DUCKDB_PATH"] = str(database)
-    try:
-        assert run_dbt(["build", "--target", "ci"]), "dbt build failed"
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,10 @@
 
 ``generate(people, seed)`` writes, for every table of the landing contract, one file
 ``<landing>/<source>/<table>/day_001.parquet`` (every column a string, as exports land) and
-``<ground_truth>/day_001.parquet`` saying which person is behind every customer record.
+``<ground_truth>/day_001.parquet`` saying which person is behind every customer record. Day 1 is a
+fresh population: later days' files (``day_NNN.parquet``) in those folders are removed, and
+``<ground_truth>/manifest.json`` records (seed, people) for the daily deltas of
+:mod:`customer360.generator.delta` (``customer360 generate --day N``).
 
 People are generated in chunks of ``CHUNK_SIZE``; chunk ``c`` draws from its own RNG seeded by
 (seed, c), so the population is a pure function of (seed, people) and the output is byte-identical
@@ -20,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from customer360.contract import LANDING_TABLES
+from customer360.generator.delta import write_manifest
 from customer360.generator.population import CHUNK_SIZE, REFERENCE_DATE
 
 __all__ = ["generate", "REFERENCE_DATE", "CHUNK_SIZE", "GROUND_TRUTH_SCHEMA", "FILE_NAME"]
@@ -60,6 +64,10 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
     targets["_ground_truth"] = truth_dir / FILE_NAME
     schemas["_ground_truth"] = GROUND_TRUTH_SCHEMA
 
+    for path in targets.values():  # a new population: earlier deltas no longer belong to it
+        for stale in path.parent.glob("day_*.parquet"):
+            stale.unlink()
+
     counts = {name: 0 for name in targets if name != "_ground_truth"}
     writers: dict[str, pq.ParquetWriter] = {}
     try:
@@ -94,6 +102,7 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
             writer.close()
         for path in targets.values():
             os.replace(_tmp(path), path)
+        write_manifest(truth_dir, seed, people)
     except BaseException:
         for name, writer in writers.items():
             try:

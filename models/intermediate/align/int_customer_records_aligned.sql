@@ -1,6 +1,5 @@
--- Every customer record with its person: the master customer ID is derived from the cluster's
--- oldest record, so it depends on the data only (not on row order or thread timing) and stays
--- put when newer records join the person.
+-- Every customer record with its person and its stable master customer ID
+-- (int_customer_records_identified), plus the strongest edge that put it there.
 with
 
 records as (
@@ -12,6 +11,12 @@ records as (
 clusters as (
 
     select * from {{ ref('int_customer_clusters') }}
+
+),
+
+identified as (
+
+    select * from {{ ref('int_customer_records_identified') }}
 
 ),
 
@@ -92,7 +97,7 @@ strongest_edge as (
 final as (
 
     select
-        'MC' || upper(left(md5(anchored.anchor_record_id), 16)) as master_customer_id,
+        identified.master_customer_id,
         anchored.customer_record_id,
         anchored.source,
         anchored.source_record_key,
@@ -111,6 +116,7 @@ final as (
         anchored.created_at,
         anchored.updated_at
     from anchored
+    inner join identified on anchored.customer_record_id = identified.customer_record_id
     left join strongest_edge on anchored.customer_record_id = strongest_edge.customer_record_id
 
 )

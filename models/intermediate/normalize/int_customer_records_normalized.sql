@@ -1,10 +1,26 @@
 -- Normalized customer records: the comparable form every matching rule and Splink reads.
--- Bad values become null with a flag, never a dropped record.
+-- Bad values become null with a flag, never a dropped record. Incremental: a daily run
+-- normalizes only the records whose current version landed in a file not normalized before.
+{{ config(
+    materialized='incremental',
+    unique_key='customer_record_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 records as (
 
-    select * from {{ ref('int_customer_records_unioned') }}
+    select * from {{ ref('int_customer_records_unioned') }} as unioned
+    {%- if is_incremental() %}
+        where not exists (
+            select 1 from {{ this }} as normalized_before
+            where
+                normalized_before.customer_record_id = unioned.customer_record_id
+                and normalized_before._landed_file = unioned._landed_file
+        )
+    {%- endif %}
 
 ),
 
@@ -269,7 +285,9 @@ normalized as (
         prepared.country_issue,
 
         prepared.created_at,
-        prepared.updated_at
+        prepared.updated_at,
+        prepared._landed_file,
+        {{ run_timestamp() }} as normalized_at
     from prepared
     left join nicknames on prepared.first_name = nicknames.nickname
     left join streets on prepared.customer_record_id = streets.customer_record_id

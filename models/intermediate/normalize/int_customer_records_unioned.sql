@@ -41,7 +41,8 @@ unioned as (
         country as country_raw,
         customer_number as crm_customer_number,
         created_at,
-        updated_at
+        updated_at,
+        _landed_file
     from crm_customers
 
     union all
@@ -65,7 +66,8 @@ unioned as (
         country as country_raw,
         null as crm_customer_number,
         created_at,
-        updated_at
+        updated_at,
+        _landed_file
     from webshop_accounts
 
     union all
@@ -89,7 +91,8 @@ unioned as (
         null as country_raw,
         crm_customer_number,
         enrolled_at as created_at,
-        updated_at
+        updated_at,
+        _landed_file
     from loyalty_members
 
 ),
