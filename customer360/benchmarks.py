@@ -31,6 +31,7 @@ IDENTITY_RESOLUTION_MODELS = [
     "int_customer_pairs_soft_matched",
     "int_customer_match_edges",
     "int_customer_clusters",
+    "int_customer_records_identified",
     "int_customer_records_aligned",
     "customer_xref",
     "dim_customer",

@@ -139,6 +139,10 @@ def cmd_benchmark(ns: argparse.Namespace) -> int:
         from customer360.benchmarks_basket import basket
 
         return basket(ns.order_lines, ns.seed, workdir=workdir)
+    if ns.suite == "daily":
+        from customer360.benchmarks_daily import daily
+
+        return daily(ns.people, ns.seed, ns.delta_fraction, workdir, ns.keep)
     from customer360 import benchmarks
 
     return benchmarks.identity(ns.people, ns.seed, workdir, ns.keep)
@@ -216,8 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark = commands.add_parser(
         "benchmark", help="print benchmark figures against the named baseline, measured in one run"
     )
-    benchmark.add_argument("suite", choices=["identity", "basket"])
-    benchmark.add_argument("--people", type=int, default=10_000, help="identity: people to generate")
+    benchmark.add_argument("suite", choices=["identity", "basket", "daily"])
+    benchmark.add_argument("--people", type=int, default=10_000, help="identity, daily: people to generate")
+    benchmark.add_argument("--delta-fraction", type=float, default=0.01, help="daily: size of the day-2 delta")
     benchmark.add_argument(
         "--order-lines", type=int, default=1_000_000, help="basket: order lines to generate"
     )

@@ -1,0 +1,151 @@
+"""Daily-run benchmark: the day-2 delta built incrementally against a full build of the same data.
+
+`customer360 benchmark daily --people N` generates day 1 for N people and builds it, lands the
+day-2 delta (``--delta-fraction`` of the records, default 1%), then times, each in its own
+process: the incremental daily `dbt build` of the existing warehouse, and a full `dbt build` of
+the same two days into a fresh warehouse (the baseline). Both run the whole project (every model,
+test and snapshot). It then compares the two results: the partition of records into people
+(pairwise agreement) and ID churn (unchanged people whose ID changed overnight).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from customer360.benchmarks import IDENTITY_RESOLUTION_MODELS, run_measured
+
+IDENTITY_LAYER = ["int_customer_records_normalized", *IDENTITY_RESOLUTION_MODELS, "customer_id_history"]
+
+
+def _node_seconds(run_results: Path) -> dict[str, float]:
+    results = json.loads(run_results.read_text())["results"]
+    return {r["unique_id"]: r["execution_time"] for r in results}
+
+
+def _model_seconds(nodes: dict[str, float]) -> dict[str, float]:
+    return {uid.split(".")[-1]: t for uid, t in nodes.items() if uid.split(".")[0] in ("model", "snapshot")}
+
+
+AGREEMENT_SQL = """
+with
+a as (select customer_record_id as r, master_customer_id as m from {a}),
+b as (select customer_record_id as r, master_customer_id as m from {b}),
+pairs_a as (select x.r as l, y.r as r from a as x join a as y on x.m = y.m and x.r < y.r),
+pairs_b as (select x.r as l, y.r as r from b as x join b as y on x.m = y.m and x.r < y.r),
+both_ as (select count(*) as n from (select * from pairs_a intersect select * from pairs_b)),
+either as (select count(*) as n from (select * from pairs_a union select * from pairs_b))
+select both_.n, either.n, (select count(*) from a), (select count(*) from b) from both_, either
+"""
+
+CHURN_SQL = """
+with
+before as (select customer_record_id as r, master_customer_id as m from {before}),
+after as (select customer_record_id as r, master_customer_id as m from {after}),
+joined as (select before.r, before.m as m_before, after.m as m_after from before join after using (r)),
+before_people as (
+    select m_before, count(*) as n, count(distinct m_after) as after_ids, any_value(m_after) as m_after
+    from joined group by m_before
+),
+after_groups as (select m_after, count(*) as n from joined group by m_after),
+unchanged as (
+    select before_people.*
+    from before_people join after_groups using (m_after)
+    where before_people.after_ids = 1 and before_people.n = after_groups.n
+)
+select (select count(*) from before_people), count(*), count(*) filter (where m_before <> m_after)
+from unchanged
+"""
+
+
+def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: bool) -> int:
+    from customer360.generator import generate
+    from customer360.generator.delta import generate_day
+
+    root = Path(workdir or tempfile.mkdtemp(prefix="customer360-daily-"))
+    root.mkdir(parents=True, exist_ok=True)
+    landing = root / "landing"
+    incremental_db, full_db = root / "incremental.duckdb", root / "full.duckdb"
+    for path in (incremental_db, full_db):
+        path.unlink(missing_ok=True)
+    cli = [sys.executable, "-m", "customer360.cli", "build"]
+
+    def env(database: Path) -> dict[str, str]:
+        return {**os.environ, "CUSTOMER360_LANDING_DIR": str(landing),
+                "CUSTOMER360_DUCKDB_PATH": str(database)}
+
+    try:
+        started = time.perf_counter()
+        generate(people=people, seed=seed, landing_dir=landing)
+        print(f"generated day 1: {people:,} people in {time.perf_counter() - started:.1f}s", flush=True)
+        day_1 = run_measured([*cli, "--target-path", str(root / "target_day1")], env(incremental_db))
+        print(f"built day 1 in {day_1.seconds:.1f}s", flush=True)
+        before = root / "xref_day1.parquet"
+        connection = duckdb.connect(str(incremental_db))
+        connection.execute(f"copy (select * from marts.customer_xref) to '{before}'")
+        connection.close()
+
+        started = time.perf_counter()
+        counts = generate_day(2, landing, fraction=fraction)
+        print(f"generated day 2 ({fraction:.1%} delta) in {time.perf_counter() - started:.1f}s: {counts}", flush=True)
+
+        incremental = run_measured([*cli, "--target-path", str(root / "target_incremental")], env(incremental_db))
+        print(f"incremental day-2 build in {incremental.seconds:.1f}s", flush=True)
+        full = run_measured([*cli, "--target-path", str(root / "target_full")], env(full_db))
+        print(f"full build of days 1-2 in {full.seconds:.1f}s", flush=True)
+
+        inc_models = _model_seconds(_node_seconds(root / "target_incremental" / "run_results.json"))
+        full_models = _model_seconds(_node_seconds(root / "target_full" / "run_results.json"))
+
+        connection = duckdb.connect(str(incremental_db), read_only=True)
+        connection.execute(f"attach '{full_db}' as full_build (read_only)")
+        both, either, n_inc, n_full = connection.execute(AGREEMENT_SQL.format(
+            a="marts.customer_xref", b="full_build.marts.customer_xref")).fetchall()[0]
+        before_people, unchanged, churned = connection.execute(CHURN_SQL.format(
+            before=f"read_parquet('{before}')", after="marts.customer_xref")).fetchall()[0]
+        records, changed = connection.execute(
+            "select count(*), count(*) filter (where normalized_at = (select max(normalized_at) "
+            "from intermediate.int_customer_records_normalized)) from intermediate.int_customer_records_normalized"
+        ).fetchall()[0]
+        events = connection.execute(
+            "select event, count(*) from marts.customer_id_history "
+            "where run_at = (select max(run_at) from marts.customer_id_history) group by all order by all"
+        ).fetchall()
+        connection.close()
+    finally:
+        if not keep and workdir is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+    identity_inc = sum(inc_models.get(m, 0.0) for m in IDENTITY_LAYER)
+    identity_full = sum(full_models.get(m, 0.0) for m in IDENTITY_LAYER)
+    print()
+    print(f"daily-run benchmark: {people:,} people, {records:,} customer records, "
+          f"{changed:,} new or changed on day 2 ({changed / records:.2%})")
+    print(f"{'':<44}{'incremental':>12}{'full build':>12}{'ratio':>8}")
+    print(f"{'whole dbt build (wall s)':<44}{incremental.seconds:>12.1f}{full.seconds:>12.1f}"
+          f"{incremental.seconds / full.seconds:>8.2f}")
+    print(f"{'identity layer (sum of model s)':<44}{identity_inc:>12.1f}{identity_full:>12.1f}"
+          f"{identity_inc / identity_full:>8.2f}")
+    print(f"{'peak memory MB':<44}{incremental.peak_rss_mb:>12.0f}{full.peak_rss_mb:>12.0f}")
+    print("target: incremental <= 0.10 of the full build")
+    print(f"pairwise agreement incremental vs full: {both / either if either else 1.0:.6f} "
+          f"({both:,} of {either:,} same-person pairs; records {n_inc:,} / {n_full:,})")
+    print(f"ID churn: {churned:,} of {unchanged:,} unchanged people got a new ID "
+          f"({churned / unchanged if unchanged else 0:.4%}; {before_people:,} people on day 1)")
+    print(f"ID events on day 2: {dict(events)}")
+    print("slowest models, incremental run:")
+    for model, seconds in sorted(inc_models.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"  {model:<44}{seconds:>8.1f}  (full build {full_models.get(model, float('nan')):.1f})")
+    print("identity layer per model (incremental / full):")
+    for model in IDENTITY_LAYER:
+        print(f"  {model:<44}{inc_models.get(model, float('nan')):>8.1f}{full_models.get(model, float('nan')):>8.1f}")
+    if keep or workdir is not None:
+        print(f"work files kept in {root}")
+    return 0
