@@ -9,8 +9,7 @@ aligned as (
 
 ids_per_cluster as (
 
-    select
-        'cluster ' || cluster_record_id || ' has several IDs' as problem
+    select 'cluster ' || cluster_record_id || ' has several IDs' as problem
     from aligned
     group by cluster_record_id
     having count(distinct master_customer_id) > 1
@@ -19,8 +18,7 @@ ids_per_cluster as (
 
 clusters_per_id as (
 
-    select
-        'ID ' || master_customer_id || ' spans several clusters' as problem
+    select 'ID ' || master_customer_id || ' spans several clusters' as problem
     from aligned
     group by master_customer_id
     having count(distinct cluster_record_id) > 1

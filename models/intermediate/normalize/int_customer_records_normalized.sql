@@ -12,7 +12,7 @@ with
 
 records as (
 
-    select * from {{ ref('int_customer_records_unioned') }} as unioned
+    select * from {{ ref('int_customer_records_unioned') }} as unioned  -- noqa: AL05
     {%- if is_incremental() %}
         where not exists (
             select 1 from {{ this }} as normalized_before

@@ -79,7 +79,7 @@ decided as (
     inner join all_assignments as other
         on
             other.customer_record_id in (decisions.customer_record_id_l, decisions.customer_record_id_r)
-            and other.customer_record_id <> moved.customer_record_id
+            and moved.customer_record_id <> other.customer_record_id
             and other.master_customer_id in (moved.previous_master_customer_id, moved.master_customer_id)
     group by moved.previous_master_customer_id, moved.master_customer_id
 
@@ -95,7 +95,7 @@ events as (
             when changes.new_id_issued then 'split'
             when ids_in_use.master_customer_id is null then 'merged'
             else 'moved'
-        end as event,
+        end as event,  -- noqa: RF04
         changes.old_master_customer_id is not null and ids_in_use.master_customer_id is null
             as old_id_retired,
         changes.run_at,
