@@ -489,3 +489,46 @@ def test_consent_events_and_a_later_opt_out_on_another_record(data, person_of):
                 crossed += 1
                 break
     assert crossed > 100
+
+
+def _rows(path: Path) -> list[dict]:
+    return pq.read_table(path).to_pylist()
+
+
+def test_daily_deltas_are_deterministic_new_updated_and_in_order(tmp_path):
+    from customer360.generator.delta import generate_day
+
+    landings = []
+    for copy in ("a", "b"):
+        landing = tmp_path / copy / "landing"
+        generate(people=600, seed=3, landing_dir=landing, workers=1)
+        generate_day(2, landing)
+        landings.append(landing)
+    for (source, table) in LANDING_TABLES:
+        a = landings[0] / source / table / "day_002.parquet"
+        b = landings[1] / source / table / "day_002.parquet"
+        assert a.exists() == b.exists()
+        if a.exists():
+            assert a.read_bytes() == b.read_bytes(), (source, table)
+
+    landing = landings[0]
+    truth_dir = landing.parent / "ground_truth"
+    day1_truth = {(r["source"], r["source_record_key"]): r["person_id"] for r in _rows(truth_dir / "day_001.parquet")}
+    day2_truth = _rows(truth_dir / "day_002.parquet")
+    assert day2_truth and not ({(r["source"], r["source_record_key"]) for r in day2_truth} & set(day1_truth))
+    new_people = {r["person_id"] for r in day2_truth} - set(day1_truth.values())
+    duplicates = {r["person_id"] for r in day2_truth} & set(day1_truth.values())
+    assert new_people and duplicates  # new people, and new records of known people
+    updated = 0
+    for source, (table, key) in CUSTOMER_SOURCES.items():
+        day2 = _rows(landing / source / table / "day_002.parquet")
+        for row in day2:
+            assert row["updated_at"].startswith("2026-11-01")
+            updated += (source, row[key]) in day1_truth
+    assert updated > 0  # updates of day-1 records (moves, new e-mails, corrected names)
+    orders = _rows(landing / "sales" / "orders" / "day_002.parquet")
+    assert sum(o["order_id"] is None for o in orders) == 1  # one broken row for the quarantine
+    with pytest.raises(ValueError, match="day 3 has not been generated"):
+        generate_day(4, landing)
+    generate(people=600, seed=3, landing_dir=landing, workers=1)  # a new population
+    assert not list(landing.glob("*/*/day_002.parquet"))

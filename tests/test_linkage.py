@@ -257,3 +257,52 @@ def test_baseline_returns_clusters(records):
     by_id = dict(zip(clusters.column("customer_record_id").to_pylist(),
                      clusters.column("cluster_id").to_pylist()))
     assert by_id["crm:100000"] == by_id.get("webshop:W000000", by_id["crm:100000"])
+
+
+def _with_normalized_at(records: pa.Table, changed_ids: set[str], day1: dt.datetime,
+                        day2: dt.datetime) -> pa.Table:
+    stamps = [day2 if rid in changed_ids else day1 for rid in records.column("customer_record_id").to_pylist()]
+    return records.append_column("normalized_at", pa.array(stamps, pa.timestamp("us")))
+
+
+def test_update_pairs_scores_only_changed_records(records, model):
+    from customer360.linkage.incremental import update_pairs
+
+    day1, day2 = dt.datetime(2026, 11, 1, 6), dt.datetime(2026, 11, 2, 6)
+    ids = records.column("customer_record_id").to_pylist()
+    # day 2: every POS record is new or changed
+    changed = {i for i in ids if i.startswith("pos:")}
+    stats: dict = {}
+    first = update_pairs(_with_normalized_at(records.filter(pa.array([i not in changed for i in ids])),
+                                             set(), day1, day1),
+                         None, model, threshold_match_probability=0.01, stats=stats)
+    assert stats["mode"] == "full"
+    assert set(first.column("scored_through").to_pylist()) == {day1}
+
+    day2_records = _with_normalized_at(records, changed, day1, day2)
+    second = update_pairs(day2_records, first, model, threshold_match_probability=0.01, stats=stats)
+    assert stats == {"mode": "incremental", "records": len(ids), "changed_records": len(changed),
+                     "pairs": second.num_rows}
+    assert set(second.column("scored_through").to_pylist()) == {day2}
+    # pairs of unchanged records are kept as they were
+    key = ("customer_record_id_l", "customer_record_id_r", "match_probability")
+    kept_before = {tuple(r[k] for k in key) for r in first.to_pylist()}
+    kept_after = {tuple(r[k] for k in key) for r in second.to_pylist()
+                  if not ({r["customer_record_id_l"], r["customer_record_id_r"]} & changed)}
+    assert kept_after == kept_before
+    # every pair with a changed record is the pair a full scoring of day 2 finds
+    full = predict_pairs(records, model, threshold_match_probability=0.01)
+    touching = lambda table: {(r["customer_record_id_l"], r["customer_record_id_r"]): r["match_probability"]
+                              for r in table.to_pylist()
+                              if {r["customer_record_id_l"], r["customer_record_id_r"]} & changed}
+    incremental_pairs, full_pairs = touching(second), touching(full)
+    assert incremental_pairs.keys() == full_pairs.keys() and incremental_pairs
+    for pair, probability in full_pairs.items():
+        assert math.isclose(incremental_pairs[pair], probability, rel_tol=1e-9), pair
+
+    # the same day again: nothing to score, nothing changes
+    third = update_pairs(day2_records, second, model, threshold_match_probability=0.01, stats=stats)
+    assert stats["mode"] == "unchanged" and third.equals(second)
+    # another threshold (or model) rescores everything
+    update_pairs(day2_records, second, model, threshold_match_probability=0.02, stats=stats)
+    assert stats["mode"] == "full"
