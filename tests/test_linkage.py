@@ -26,7 +26,7 @@ CITIES = [("1000", "brussel"), ("2000", "antwerpen"), ("3000", "leuven"), ("9000
           ("8000", "brugge"), ("4000", "liege"), ("5000", "namur"), ("2800", "mechelen")]
 COLUMNS = ["customer_record_id", "source", "source_record_key", "crm_customer_number", "first_name",
            "first_name_canonical", "last_name", "gender", "birth_date", "birth_year",
-           "birth_date_issue", "email", "email_is_invalid", "phone_e164", "phone_is_invalid",
+           "birth_date_issue", "email", "email_is_invalid", "phone_e164", "phone_is_invalid", "phone_is_mobile",
            "street", "house_number", "postcode", "postcode_is_invalid", "city", "country_code",
            "country_issue", "created_at", "updated_at"]
 
@@ -42,6 +42,8 @@ def _record(rid: str, source: str, **kw) -> dict:
         row["first_name_canonical"] = row["first_name"]
     if row["birth_date"] is not None and row["birth_year"] is None:
         row["birth_year"] = row["birth_date"].year
+    if row["phone_e164"] is not None and row["phone_is_mobile"] is None:
+        row["phone_is_mobile"] = row["phone_e164"].startswith("+324")  # as normalization decides
     return row
 
 
@@ -103,7 +105,7 @@ def _table(rows: list[dict]) -> pa.Table:
     schema = pa.schema([
         (c, pa.timestamp("us") if c in ("created_at", "updated_at") else
          pa.date32() if c == "birth_date" else pa.int32() if c == "birth_year" else
-         pa.bool_() if c.endswith("_invalid") else pa.string()) for c in COLUMNS])
+         pa.bool_() if c.endswith(("_invalid", "_is_mobile")) else pa.string()) for c in COLUMNS])
     return pa.Table.from_pylist(rows, schema=schema)
 
 

@@ -17,8 +17,8 @@ UNIQUE_ID = "customer_record_id"
 #: columns of int_customer_records_normalized that linkage reads
 INPUT_COLUMNS = [
     "customer_record_id", "source", "crm_customer_number", "first_name", "first_name_canonical",
-    "last_name", "birth_date", "birth_year", "email", "phone_e164", "street", "house_number",
-    "postcode", "city",
+    "last_name", "birth_date", "birth_year", "email", "phone_e164", "phone_is_mobile", "street",
+    "house_number", "postcode", "city",
 ]
 
 #: columns with term-frequency adjustments
@@ -45,11 +45,10 @@ def prepare_sql(table: str) -> str:
         nullif(email, '') as email,
         nullif(split_part(email, '@', 1), '') as email_local,
         nullif(phone_e164, '') as phone_e164,
-        -- mobile numbers are personal; landlines are shared by a household
-        -- (BE 0456, 046x-049x; NL 06; FR 06/07; DE 015x-017x; LU 6xx)
-        case when phone_e164 is null then null
-             else regexp_matches(phone_e164, '^\\+(324(5[5-9]|[6-9])|316|33[67]|491[5-7]|3526)')
-        end as phone_is_mobile,
+        -- mobile numbers are personal, landlines are shared by a household (decided in
+        -- normalization: dbt var mobile_phone_pattern)
+        case when nullif(phone_e164, '') is not null then cast(phone_is_mobile as boolean) end
+            as phone_is_mobile,
         nullif(street, '') as street,
         nullif(house_number, '') as house_number,
         nullif(regexp_extract(house_number, '^[0-9]+'), '') as house_number_base,
@@ -151,6 +150,9 @@ def comparisons() -> list:
                 label_for_charts="same landline at the same address or postcode (counted in address)",
             ).configure(is_null_level=True),
             cll.ExactMatchLevel("phone_e164").configure(label_for_charts="same other (landline) number"),
+            # each person has their own mobile: two different ones are evidence of two people
+            cll.CustomLevel('"phone_is_mobile_l" and "phone_is_mobile_r"',
+                            label_for_charts="two different mobile numbers"),
             cll.ElseLevel(),
         ],
     )
@@ -191,6 +193,11 @@ def blocking_rules() -> list:
         block_on("first_name_canonical", "birth_date"),
         block_on("first_name_canonical", "birth_year", "postcode_prefix"),
         block_on("last_name", "first_initial", "birth_year"),
+        # a nickname with another initial (kat / catherine) or a particle written apart
+        block_on("last_name_compact", "birth_year", "postcode_prefix"),
+        # one name changed (a married name, a typo, a nickname the seed lacks), same postcode
+        block_on("last_name_compact", "postcode"),
+        block_on("first_name_canonical", "postcode"),
         block_on("street", "house_number_base", "first_initial"),
         block_on("postcode", "first_name_canonical", "last_name_compact"),
         "l.first_name = r.last_name and l.last_name = r.first_name "

@@ -1,7 +1,8 @@
 {#-
     Renders the `hard_match_rules` var into edges: for each rule, records sharing every match_on
     value are linked to the group's smallest customer_record_id (a star, not all pairs, so a value
-    shared by many records costs n edges, not n squared).
+    shared by many records costs n edges, not n squared). An optional `where` limits the records
+    a rule looks at.
 -#}
 {% macro hard_match_edges(records_cte) -%}
     {%- for rule in var('hard_match_rules') %}
@@ -17,6 +18,7 @@
         where {% for expression in rule.match_on -%}
             {{ expression }} is not null{% if not loop.last %} and {% endif %}
         {%- endfor %}
+        {%- if rule.where %} and ({{ rule.where }}){% endif %}
         window keys as (partition by {{ rule.match_on | join(', ') }})
         qualify customer_record_id_l != customer_record_id_r
     {%- endfor %}

@@ -28,8 +28,9 @@ records as (
 
 -- Fellegi-Sunter adds up independent evidence, so a shared address, landline and surname can
 -- outweigh clearly different first names: that is a household, not a person. Splink pairs are
--- linked only when the first names are compatible (same canonical name, a close spelling, the
--- names swapped, or one side unknown); the rest stay visible in the review queue.
+-- linked only when the first names are compatible (one side unknown, same canonical name, a
+-- close spelling, one typo, a short form that starts or ends the full name such as tine /
+-- martine, or the names swapped, typos included); the rest stay visible in the review queue.
 soft_pairs_checked as (
 
     select
@@ -37,10 +38,12 @@ soft_pairs_checked as (
         coalesce(
             record_l.first_name is null
             or record_r.first_name is null
+            or {{ compatible_names('record_l.first_name', 'record_r.first_name') }}
             or record_l.first_name_canonical = record_r.first_name_canonical
-            or jaro_winkler_similarity(record_l.first_name, record_r.first_name)
-            >= {{ var('first_name_min_similarity') }}
-            or (record_l.first_name = record_r.last_name and record_l.last_name = record_r.first_name),
+            or (
+                {{ compatible_names('record_l.first_name', 'record_r.last_name') }}
+                and {{ compatible_names('record_l.last_name', 'record_r.first_name') }}
+            ),
             false
         ) as has_compatible_first_names
     from soft_pairs

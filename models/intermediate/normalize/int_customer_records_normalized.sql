@@ -268,6 +268,7 @@ normalized as (
 
         prepared.phone_e164,
         coalesce(prepared.phone_raw is not null and prepared.phone_e164 is null, false) as phone_is_invalid,
+        regexp_full_match(prepared.phone_e164, '{{ var("mobile_phone_pattern") }}') as phone_is_mobile,
 
         streets.street,
         {{ normalize_house_number('prepared.house_number_given') }} as house_number,

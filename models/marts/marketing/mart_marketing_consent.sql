@@ -90,10 +90,7 @@ contact as (
         master_customer_id,
         email,
         case
-            when
-                {% for prefix in var('marketing_mobile_prefixes') -%}
-                    starts_with(phone_e164, '{{ prefix }}'){% if not loop.last %} or {% endif %}
-                {% endfor -%}
+            when regexp_full_match(phone_e164, '{{ var("mobile_phone_pattern") }}')
                 then phone_e164
         end as mobile_phone_e164,
         case
