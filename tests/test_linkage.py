@@ -27,7 +27,7 @@ CITIES = [("1000", "brussel"), ("2000", "antwerpen"), ("3000", "leuven"), ("9000
 COLUMNS = ["customer_record_id", "source", "source_record_key", "crm_customer_number", "first_name",
            "first_name_canonical", "last_name", "gender", "birth_date", "birth_year",
            "birth_date_issue", "email", "email_is_invalid", "phone_e164", "phone_is_invalid", "phone_is_mobile",
-           "street", "house_number", "postcode", "postcode_is_invalid", "city", "country_code",
+           "street", "house_number", "postcode", "postcode_is_invalid", "city", "municipality_code", "country_code",
            "country_issue", "created_at", "updated_at"]
 
 

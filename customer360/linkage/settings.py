@@ -18,7 +18,7 @@ UNIQUE_ID = "customer_record_id"
 INPUT_COLUMNS = [
     "customer_record_id", "source", "crm_customer_number", "first_name", "first_name_canonical",
     "last_name", "birth_date", "birth_year", "email", "phone_e164", "phone_is_mobile", "street",
-    "house_number", "postcode", "city",
+    "house_number", "postcode", "city", "municipality_code",
 ]
 
 #: columns with term-frequency adjustments
@@ -38,8 +38,10 @@ def prepare_sql(table: str) -> str:
         nullif(first_name, '') as first_name,
         nullif(coalesce(first_name_canonical, first_name), '') as first_name_canonical,
         substr(nullif(coalesce(first_name_canonical, first_name), ''), 1, 1) as first_initial,
+        substr(nullif(first_name, ''), 1, 1) as first_name_initial,
         nullif(last_name, '') as last_name,
         nullif(replace(last_name, ' ', ''), '') as last_name_compact,
+        nullif(substr(replace(last_name, ' ', ''), 1, 3), '') as last_name_prefix,
         cast(birth_date as date) as birth_date,
         cast(coalesce(birth_year, year(cast(birth_date as date))) as integer) as birth_year,
         nullif(email, '') as email,
@@ -54,7 +56,8 @@ def prepare_sql(table: str) -> str:
         nullif(regexp_extract(house_number, '^[0-9]+'), '') as house_number_base,
         nullif(postcode, '') as postcode,
         nullif(substr(postcode, 1, 2), '') as postcode_prefix,
-        nullif(city, '') as city
+        nullif(city, '') as city,
+        cast(municipality_code as varchar) as municipality_code
     from {table}
     order by customer_record_id
     """
@@ -131,7 +134,13 @@ def comparisons() -> list:
             cll.NullLevel("email"),
             cll.ExactMatchLevel("email", term_frequency_adjustments=True),
             cll.ExactMatchLevel("email_local").configure(label_for_charts="same local part"),
-            cll.DamerauLevenshteinLevel("email", 2),
+            # a typo keeps the digits: jan.peeters1979@ and jan.peeters197993@ are two mailboxes
+            # of two people with a common name, not one mistyped address
+            cll.And(
+                cll.DamerauLevenshteinLevel("email", 2),
+                cll.CustomLevel("regexp_replace(\"email_l\", '[^0-9]', '', 'g') = "
+                                "regexp_replace(\"email_r\", '[^0-9]', '', 'g')"),
+            ).configure(label_for_charts="close spelling, same digits"),
             cll.ElseLevel(),
         ],
     )
@@ -175,6 +184,7 @@ def comparisons() -> list:
                     cll.Or(cll.NullLevel("street"), cll.NullLevel("house_number")))
             .configure(label_for_charts="same postcode, street unknown on one side"),
             cll.ExactMatchLevel("postcode").configure(label_for_charts="same postcode, other street"),
+            cll.ExactMatchLevel("municipality_code").configure(label_for_charts="same municipality"),
             cll.Or(cll.ExactMatchLevel("city"), cll.ExactMatchLevel("postcode_prefix"))
             .configure(label_for_charts="same city or postcode area"),
             cll.ElseLevel(),
@@ -195,9 +205,12 @@ def blocking_rules() -> list:
         block_on("last_name", "first_initial", "birth_year"),
         # a nickname with another initial (kat / catherine) or a particle written apart
         block_on("last_name_compact", "birth_year", "postcode_prefix"),
-        # one name changed (a married name, a typo, a nickname the seed lacks), same postcode
-        block_on("last_name_compact", "postcode"),
-        block_on("first_name_canonical", "postcode"),
+        # one name changed at one postcode: a nickname the seed lacks (same surname and initial),
+        # a typo late in the surname (same given name and surname start)
+        block_on("last_name_compact", "postcode", "first_name_initial"),
+        block_on("first_name_canonical", "postcode", "last_name_prefix"),
+        # one side knows the postcode, the other only the city: the same municipality
+        block_on("first_name_canonical", "last_name_compact", "municipality_code"),
         block_on("street", "house_number_base", "first_initial"),
         block_on("postcode", "first_name_canonical", "last_name_compact"),
         "l.first_name = r.last_name and l.last_name = r.first_name "

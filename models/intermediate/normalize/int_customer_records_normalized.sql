@@ -1,6 +1,7 @@
 -- Normalized customer records: the comparable form every matching rule and Splink reads.
 -- Bad values become null with a flag, never a dropped record. Incremental: a daily run
--- normalizes only the records whose current version landed in a file not normalized before.
+-- normalizes only the records whose current version landed in a file not normalized before, or
+-- all of them when the reference data or vars the rules use have changed (reference_version).
 {{ config(
     materialized='incremental',
     unique_key='customer_record_id',
@@ -9,6 +10,31 @@
 ) }}
 
 with
+
+-- a fingerprint of everything the rules read besides the record: seeds and vars
+reference_version as (
+
+    select
+        md5(
+            '{{ var("default_country") }}|{{ var("max_age_years") }}|{{ var("mobile_phone_pattern") }}|'
+            || (select string_agg(entry, ',' order by entry) from (
+                select 'nickname:' || nickname || '>' || canonical_name as entry from {{ ref('nicknames') }}
+                union all
+                select 'street:' || abbreviation || '>' || standard_form || '>' || match_on
+                from {{ ref('street_type_abbreviations') }}
+                union all
+                select 'country:' || country_name || '>' || country_code from {{ ref('country_names') }}
+                union all
+                select 'postcode:' || country_code || '>' || pattern from {{ ref('postcode_patterns') }}
+                union all
+                select 'municipality:' || postcode || '>' || municipality_code from {{ ref('geo_postcodes') }}
+                union all
+                select 'city:' || municipality_code || '>' || municipality_name_nl || '>' || municipality_name_fr
+                from {{ ref('geo_municipalities') }}
+            ) as reference_entries)
+        ) as reference_version
+
+),
 
 records as (
 
@@ -19,6 +45,7 @@ records as (
             where
                 normalized_before.customer_record_id = unioned.customer_record_id
                 and normalized_before._landed_file = unioned._landed_file
+                and normalized_before.reference_version = (select reference_version from reference_version)
         )
     {%- endif %}
 
@@ -45,6 +72,34 @@ country_names as (
 postcode_patterns as (
 
     select * from {{ ref('postcode_patterns') }}
+
+),
+
+-- three postcodes are shared by two municipalities: the smaller code, so a record stays one row
+postcode_municipalities as (
+
+    select
+        postcode,
+        min(municipality_code) as municipality_code
+    from {{ ref('geo_postcodes') }}
+    group by postcode
+
+),
+
+-- Belgian municipalities by their folded Dutch and French names, for records with a city only
+municipality_names as (
+
+    select distinct
+        {{ fold_text('municipality_name_nl', keep='a-z0-9') }} as city,
+        municipality_code
+    from {{ ref('geo_municipalities') }}
+
+    union
+
+    select distinct
+        {{ fold_text('municipality_name_fr', keep='a-z0-9') }} as city,
+        municipality_code
+    from {{ ref('geo_municipalities') }}
 
 ),
 
@@ -282,18 +337,29 @@ normalized as (
             false
         ) as postcode_is_invalid,
         prepared.city,
+        -- the Belgian municipality (NIS code): from a valid postcode, else from the city's name
+        case
+            when coalesce(prepared.country_code, '{{ var("default_country") }}') = 'BE'
+                then coalesce(postcode_municipalities.municipality_code, municipality_names.municipality_code)
+        end as municipality_code,
         prepared.country_code,
         prepared.country_issue,
 
         prepared.created_at,
         prepared.updated_at,
         prepared._landed_file,
+        (select reference_version from reference_version) as reference_version,
         {{ run_timestamp() }} as normalized_at
     from prepared
     left join nicknames on prepared.first_name = nicknames.nickname
     left join streets on prepared.customer_record_id = streets.customer_record_id
     left join postcode_patterns
         on coalesce(prepared.country_code, '{{ var("default_country") }}') = postcode_patterns.country_code
+    left join postcode_municipalities
+        on
+            regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern)
+            and prepared.postcode_cleaned = cast(postcode_municipalities.postcode as varchar)
+    left join municipality_names on prepared.city = municipality_names.city
 
 )
 
