@@ -694,7 +694,11 @@ def _build_chunk(seed: int, people: int, chunk: int) -> dict[str, pa.Table]:
             if kind == "missing_pk":
                 row = render(other_person(), None)
             elif kind == "duplicate_pk":
-                row = render(other_person(), rows[c.randrange(originals)][0])
+                # an older copy of an existing key with someone else's data: the landing contract
+                # keeps the newest copy, the original record, which the ground truth describes
+                original = rows[c.randrange(originals)]
+                row = render(other_person(), original[0])
+                row[ts_col - 1] = row[ts_col] = ts(max(0, original[-1] - 86400))
             elif kind == "bad_timestamp":
                 row = rows[c.randrange(originals)]
                 row[ts_col] = BAD_TIMESTAMPS[c.randrange(len(BAD_TIMESTAMPS))]
