@@ -22,7 +22,27 @@ customer360_project = DbtProject(
     target_path=Path("target") / "dagster",
     target=os.environ.get("CUSTOMER360_DBT_TARGET", "dev"),
 )
-# `dagster dev` re-parses the project on load; elsewhere parse once if no manifest exists yet
+
+PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots",
+                 "python_models", "tests/dbt"]
+
+
+def manifest_is_stale() -> bool:
+    """True when the manifest is missing or older than a file of the dbt project: a run whose
+    manifest lacks a node that dbt builds cannot report that node."""
+    manifest = customer360_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in PROJECT_FILES:
+        path = PROJECT_DIR / name
+        files = [path] if path.is_file() else path.rglob("*") if path.exists() else []
+        if any(f.is_file() and f.stat().st_mtime > built for f in files):
+            return True
+    return False
+
+
+# `dagster dev` re-parses the project on load; elsewhere parse when the manifest is stale
 customer360_project.prepare_if_dev()
-if not customer360_project.manifest_path.exists():
+if manifest_is_stale():
     customer360_project.preparer.prepare(customer360_project)

@@ -45,7 +45,7 @@ records as (
             where
                 normalized_before.customer_record_id = unioned.customer_record_id
                 and normalized_before._landed_file = unioned._landed_file
-                and normalized_before.reference_version = (select reference_version from reference_version)
+                and normalized_before.reference_version = (select reference_version.reference_version from reference_version)
         )
     {%- endif %}
 
@@ -348,7 +348,7 @@ normalized as (
         prepared.created_at,
         prepared.updated_at,
         prepared._landed_file,
-        (select reference_version from reference_version) as reference_version,
+        (select reference_version.reference_version from reference_version) as reference_version,
         {{ run_timestamp() }} as normalized_at
     from prepared
     left join nicknames on prepared.first_name = nicknames.nickname
