@@ -56,9 +56,15 @@ def run_measured(command: list[str], env: dict[str, str]) -> ProcessRun:
     return ProcessRun(seconds, usage.ru_maxrss / 1024)
 
 
-def _dbt_model_seconds(run_results: Path) -> dict[str, float]:
+def dbt_node_seconds(run_results: Path, resource_types: tuple[str, ...] | None = None) -> dict[str, float]:
+    """Execution seconds per dbt node name from run_results.json, optionally only some resource
+    types (model, snapshot, test, ...)."""
     results = json.loads(run_results.read_text())["results"]
-    return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
+    return {
+        r["unique_id"].split(".")[-1]: r["execution_time"]
+        for r in results
+        if resource_types is None or r["unique_id"].split(".")[0] in resource_types
+    }
 
 
 def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
@@ -104,7 +110,7 @@ def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
              "--vars", vars_arg, "--target-path", str(root / "target")],
             env,
         )
-        stages = _dbt_model_seconds(root / "target" / "run_results.json")
+        stages = dbt_node_seconds(root / "target" / "run_results.json")
 
         baseline_clusters = root / "baseline_clusters.parquet"
         baseline = run_measured(

@@ -10,7 +10,6 @@ test and snapshot). It then compares the two results: the partition of records i
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -20,18 +19,9 @@ from pathlib import Path
 
 import duckdb
 
-from customer360.benchmarks import IDENTITY_RESOLUTION_MODELS, run_measured
+from customer360.benchmarks import IDENTITY_RESOLUTION_MODELS, dbt_node_seconds, run_measured
 
 IDENTITY_LAYER = ["int_customer_records_normalized", *IDENTITY_RESOLUTION_MODELS, "customer_id_history"]
-
-
-def _node_seconds(run_results: Path) -> dict[str, float]:
-    results = json.loads(run_results.read_text())["results"]
-    return {r["unique_id"]: r["execution_time"] for r in results}
-
-
-def _model_seconds(nodes: dict[str, float]) -> dict[str, float]:
-    return {uid.split(".")[-1]: t for uid, t in nodes.items() if uid.split(".")[0] in ("model", "snapshot")}
 
 
 AGREEMENT_SQL = """
@@ -101,8 +91,9 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
         full = run_measured([*cli, "--target-path", str(root / "target_full")], env(full_db))
         print(f"full build of days 1-2 in {full.seconds:.1f}s", flush=True)
 
-        inc_models = _model_seconds(_node_seconds(root / "target_incremental" / "run_results.json"))
-        full_models = _model_seconds(_node_seconds(root / "target_full" / "run_results.json"))
+        built = ("model", "snapshot")
+        inc_models = dbt_node_seconds(root / "target_incremental" / "run_results.json", built)
+        full_models = dbt_node_seconds(root / "target_full" / "run_results.json", built)
 
         connection = duckdb.connect(str(incremental_db), read_only=True)
         connection.execute(f"attach '{full_db}' as full_build (read_only)")

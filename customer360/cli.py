@@ -43,20 +43,19 @@ def cmd_generate(ns: argparse.Namespace) -> int:
     started = time.perf_counter()
     if getattr(ns, "day", 1) > 1:
         counts = generate_day(ns.day, ns.landing, ns.ground_truth, fraction=ns.delta_fraction)
-        for table, rows in counts.items():
-            print(f"{table:<28} {rows:>12,} rows")
-        print(f"generated day {ns.day}'s delta into {ns.landing} in {time.perf_counter() - started:.1f}s")
-        return 0
-    counts = generate(
-        people=ns.people,
-        seed=ns.seed,
-        landing_dir=ns.landing,
-        ground_truth_dir=ns.ground_truth,
-        workers=ns.workers,
-    )
+        what = f"day {ns.day}'s delta"
+    else:
+        counts = generate(
+            people=ns.people,
+            seed=ns.seed,
+            landing_dir=ns.landing,
+            ground_truth_dir=ns.ground_truth,
+            workers=ns.workers,
+        )
+        what = f"{ns.people:,} people"
     for table, rows in counts.items():
         print(f"{table:<28} {rows:>12,} rows")
-    print(f"generated {ns.people:,} people into {ns.landing} in {time.perf_counter() - started:.1f}s")
+    print(f"generated {what} into {ns.landing} in {time.perf_counter() - started:.1f}s")
     return 0
 
 
@@ -64,26 +63,24 @@ def cmd_build(ns: argparse.Namespace) -> int:
     return 0 if run_dbt(["build", "--target", ns.target, *ns.dbt_args]) else 1
 
 
+def _generate_and_build(ns: argparse.Namespace, done: str) -> int:
+    """Demo data into the default landing zone, then `dbt build` (the main job)."""
+    ns.landing = str(landing_dir())
+    ns.ground_truth = None
+    cmd_generate(ns)
+    if not run_dbt(["build", "--target", ns.target]):
+        return 1
+    print(f"{done}: {duckdb_path()}")
+    return 0
+
 
 def cmd_daily(ns: argparse.Namespace) -> int:
     """One day of the daily cycle on demo data: land day N's delta, then the incremental build."""
-    ns.landing = str(landing_dir())
-    ns.ground_truth = None
-    cmd_generate(ns)
-    if not run_dbt(["build", "--target", ns.target]):
-        return 1
-    print(f"day {ns.day} built: {duckdb_path()}")
-    return 0
+    return _generate_and_build(ns, f"day {ns.day} built")
 
 
 def cmd_demo(ns: argparse.Namespace) -> int:
-    ns.landing = str(landing_dir())
-    ns.ground_truth = None
-    cmd_generate(ns)
-    if not run_dbt(["build", "--target", ns.target]):
-        return 1
-    print(f"warehouse ready: {duckdb_path()}")
-    return 0
+    return _generate_and_build(ns, "warehouse ready")
 
 
 def read_table(sql: str):

@@ -3,7 +3,6 @@ generated data (dbt tests as asset checks), and its schedule and landing sensor 
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import pytest
@@ -11,6 +10,7 @@ from dagster import (
     AssetKey, DagsterInstance, RunRequest, SkipReason, build_schedule_context, build_sensor_context,
 )
 
+from conftest import landing_env
 from customer360.generator import generate
 from customer360.generator.delta import generate_day
 
@@ -21,18 +21,11 @@ PEOPLE = 800
 def location(tmp_path_factory):
     root = tmp_path_factory.mktemp("dagster")
     landing, database = root / "landing", root / "warehouse.duckdb"
-    previous = {k: os.environ.get(k) for k in ("CUSTOMER360_LANDING_DIR", "CUSTOMER360_DUCKDB_PATH")}
-    os.environ["CUSTOMER360_LANDING_DIR"] = str(landing)
-    os.environ["CUSTOMER360_DUCKDB_PATH"] = str(database)
-    generate(people=PEOPLE, seed=5, landing_dir=landing)
-    from orchestration import defs
+    with landing_env(landing, database):
+        generate(people=PEOPLE, seed=5, landing_dir=landing)
+        from orchestration import defs
 
-    yield defs, root
-    for key, value in previous.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+        yield defs, root
 
 
 @pytest.fixture(scope="module")
