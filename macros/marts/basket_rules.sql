@@ -5,50 +5,29 @@
     both render this one macro, so the benchmark measures exactly the SQL the mart runs.
 -#}
 {% macro basket_rules_ctes(order_lines, min_support, min_confidence, min_orders_with_both) -%}
--- every distinct product and category, numbered: the self-join and the counting then run on small
--- integers instead of strings; level_id keeps products and categories apart in the join
-items as (
-
-    select
-        level,
-        level_id,
-        item,
-        cast(row_number() over (order by level_id, item) as integer) as item_id
-    from (
-        select distinct
-            'product' as level,
-            1 as level_id,
-            sku as item
-        from {{ order_lines }}
-        union all
-        select distinct
-            'category' as level,
-            2 as level_id,
-            category as item
-        from {{ order_lines }}
-        where category is not null
-    ) as distinct_items
-
-),
-
 -- each order's distinct products and categories: two lines of one sku in an order count once
 order_items as (
 
     select distinct
-        lines.order_id,
-        items.level_id,
-        items.item_id
-    from {{ order_lines }} as lines
-    inner join items on items.level_id = 1 and lines.sku = items.item
+        order_id,
+        level,
+        item
+    from (
+        select
+            order_id,
+            'product' as level,
+            sku as item
+        from {{ order_lines }}
 
-    union all
+        union all
 
-    select distinct
-        lines.order_id,
-        items.level_id,
-        items.item_id
-    from {{ order_lines }} as lines
-    inner join items on items.level_id = 2 and lines.category = items.item
+        select
+            order_id,
+            'category' as level,
+            category as item
+        from {{ order_lines }}
+        where category is not null
+    ) as line_items
 
 ),
 
@@ -63,13 +42,27 @@ order_totals as (
 item_orders as (
 
     select
-        items.item_id,
-        items.level,
-        items.item,
+        level,
+        item,
         count(*) as orders_with_item
     from order_items
-    inner join items on order_items.item_id = items.item_id
-    group by items.item_id, items.level, items.item
+    group by level, item
+
+),
+
+-- a pair is never in more orders than either of its items, so an item below the thresholds can
+-- start no rule (the apriori property): dropping it first shrinks the self-join, not the result
+frequent_order_items as (
+
+    select order_items.*
+    from order_items
+    semi join item_orders
+        on
+            order_items.level = item_orders.level
+            and order_items.item = item_orders.item
+            and item_orders.orders_with_item >= {{ min_orders_with_both }}
+            and item_orders.orders_with_item / (select order_totals.total_orders from order_totals)
+            >= {{ min_support }}
 
 ),
 
@@ -79,16 +72,17 @@ item_orders as (
 pair_orders as (
 
     select
-        first_items.item_id as first_item_id,
-        second_items.item_id as second_item_id,
+        first_items.level,
+        first_items.item as first_item,
+        second_items.item as second_item,
         count(*) as orders_with_both
-    from order_items as first_items
-    inner join order_items as second_items
+    from frequent_order_items as first_items
+    inner join frequent_order_items as second_items
         on
             first_items.order_id = second_items.order_id
-            and first_items.level_id = second_items.level_id
-            and first_items.item_id < second_items.item_id
-    group by first_items.item_id, second_items.item_id
+            and first_items.level = second_items.level
+            and first_items.item < second_items.item
+    group by first_items.level, first_items.item, second_items.item
     having count(*) >= {{ min_orders_with_both }}
 
 ),
@@ -96,16 +90,18 @@ pair_orders as (
 directed_pairs as (
 
     select
-        first_item_id as antecedent_id,
-        second_item_id as consequent_id,
+        level,
+        first_item as antecedent,
+        second_item as consequent,
         orders_with_both
     from pair_orders
 
     union all
 
     select
-        second_item_id as antecedent_id,
-        first_item_id as consequent_id,
+        level,
+        second_item as antecedent,
+        first_item as consequent,
         orders_with_both
     from pair_orders
 
@@ -114,9 +110,9 @@ directed_pairs as (
 measured as (
 
     select
-        antecedent_orders.level,
-        antecedent_orders.item as antecedent,
-        consequent_orders.item as consequent,
+        directed_pairs.level,
+        directed_pairs.antecedent,
+        directed_pairs.consequent,
         antecedent_orders.orders_with_item as orders_with_antecedent,
         consequent_orders.orders_with_item as orders_with_consequent,
         directed_pairs.orders_with_both,
@@ -127,8 +123,14 @@ measured as (
         directed_pairs.orders_with_both / antecedent_orders.orders_with_item as confidence
     from directed_pairs
     cross join order_totals
-    inner join item_orders as antecedent_orders on directed_pairs.antecedent_id = antecedent_orders.item_id
-    inner join item_orders as consequent_orders on directed_pairs.consequent_id = consequent_orders.item_id
+    inner join item_orders as antecedent_orders
+        on
+            directed_pairs.level = antecedent_orders.level
+            and directed_pairs.antecedent = antecedent_orders.item
+    inner join item_orders as consequent_orders
+        on
+            directed_pairs.level = consequent_orders.level
+            and directed_pairs.consequent = consequent_orders.item
 
 ),
 
