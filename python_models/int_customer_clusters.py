@@ -1,7 +1,9 @@
 """Clusters accepted match edges into people; reviewers' cannot-links split clusters, and
-automatic edges never join records whose birth years are too far apart (customer360.clustering)."""
+automatic edges never join records whose birth years are too far apart (customer360.clustering).
+Daily runs cluster again only the components something changed in (update_clusters)."""
 
-from customer360.clustering import cluster_records
+from customer360.clustering import update_clusters
+from customer360.dbt_helpers import previous_table
 
 
 def model(dbt, session):
@@ -22,6 +24,6 @@ def model(dbt, session):
         .project("customer_record_id_l, customer_record_id_r")
         .to_arrow_table()
     )
-    record_ids = records.column("customer_record_id").to_pylist()
-    birth_years = dict(zip(record_ids, records.column("birth_year").to_pylist()))
-    return cluster_records(record_ids, edges, cannot_links, birth_years, int(max_birth_year_gap))
+    return update_clusters(
+        records, edges, cannot_links, previous_table(session, dbt.this), int(max_birth_year_gap)
+    )

@@ -1,6 +1,6 @@
 import pyarrow as pa
 
-from customer360.clustering import cluster_records, constrained_components
+from customer360.clustering import cluster_records, constrained_components, update_clusters
 
 
 def edges(rows):
@@ -93,3 +93,50 @@ def test_reviewers_must_link_is_not_held_to_the_birth_year_guard():
         ["a", "b"], edges([("a", "b", 0, 1.0)]), cannot([]), birth_years={"a": 1950, "b": 1990}, max_birth_year_gap=1
     )
     assert clusters_of(result) == [["a", "b"]]
+
+
+def records(rows):
+    ids, years = zip(*rows)
+    return pa.table({"customer_record_id": pa.array(ids, pa.string()), "birth_year": pa.array(years, pa.int32())})
+
+
+def assignment(table):
+    return dict(zip(table.column("customer_record_id").to_pylist(), table.column("cluster_record_id").to_pylist()))
+
+
+def test_update_reclusters_only_what_changed_and_equals_a_full_clustering():
+    day_1 = records([("a", 1980), ("b", 1980), ("c", None), ("d", 2010), ("e", 1990), ("f", 1990), ("g", None)])
+    day_1_edges = edges([("a", "b", 1, 1.0), ("b", "c", 2, 0.99), ("c", "d", 2, 0.98), ("e", "f", 1, 1.0)])
+    previous = update_clusters(day_1, day_1_edges, cannot([]), None, 1)
+    # the father (d, 2010) is refused: c chains him to a and b only through a record without a year
+    assert clusters_of(previous) == [["a", "b", "c"], ["d"], ["e", "f"], ["g"]]
+    assert set(previous.column("component_record_id").to_pylist()) == {"a", "e", "g"}
+
+    # day 2: d's birth year was a typo (now 1980), a new record h joins g, e and f are untouched
+    day_2 = records([("a", 1980), ("b", 1980), ("c", None), ("d", 1980), ("e", 1990), ("f", 1990),
+                     ("g", None), ("h", 1970)])
+    day_2_edges = edges([("a", "b", 1, 1.0), ("b", "c", 2, 0.99), ("c", "d", 2, 0.98), ("e", "f", 1, 1.0),
+                         ("g", "h", 2, 0.99)])
+    stats = {}
+    updated = update_clusters(day_2, day_2_edges, cannot([]), previous, 1, stats)
+    full = update_clusters(day_2, day_2_edges, cannot([]), None, 1)
+    assert assignment(updated) == assignment(full)
+    assert clusters_of(updated) == [["a", "b", "c", "d"], ["e", "f"], ["g", "h"]]
+    assert stats == {"mode": "incremental", "reclustered": 6}  # a-d and g, h: not e, f
+
+    # day 3: nothing changed, nothing is clustered again; a new cannot-link splits a cluster
+    again = {}
+    update_clusters(day_2, day_2_edges, cannot([]), updated, 1, again)
+    assert again["reclustered"] == 0
+    split = update_clusters(day_2, day_2_edges, cannot([("a", "d")]), updated, 1)
+    assert assignment(split) == assignment(update_clusters(day_2, day_2_edges, cannot([("a", "d")]), None, 1))
+    assert assignment(split)["d"] != assignment(split)["a"]
+
+
+def test_update_reclusters_the_rest_of_a_component_when_an_edge_disappears():
+    day_1 = records([("a", 1980), ("b", None), ("c", 1980)])
+    previous = update_clusters(day_1, edges([("a", "b", 2, 0.99), ("b", "c", 2, 0.99)]), cannot([]), None, 1)
+    assert clusters_of(previous) == [["a", "b", "c"]]
+    # b was corrected and matches nobody any more: a and c are no longer chained
+    updated = update_clusters(day_1, edges([]), cannot([]), previous, 1)
+    assert clusters_of(updated) == [["a"], ["b"], ["c"]]

@@ -12,8 +12,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
+import yaml
 
 from conftest import build, dbt
+from customer360 import PROJECT_DIR
+from customer360.clustering import cluster_records
 from customer360.generator import generate
 from customer360.generator.delta import generate_day
 
@@ -73,6 +76,27 @@ def same_person_pairs(assignment: dict[str, str]) -> set[tuple[str, str]]:
     return pairs
 
 
+MAX_BIRTH_YEAR_GAP = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["max_birth_year_gap"]
+
+
+def clusters_kept_and_recomputed(database: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The clusters the daily runs left, and a clustering of all records from scratch on the
+    same edges."""
+    records = read(database, "select customer_record_id, birth_year from intermediate.int_customer_records_normalized")
+    edges = read(database, """
+        select customer_record_id_l, customer_record_id_r, edge_priority, match_probability
+        from intermediate.int_customer_match_edges where is_accepted""")
+    cannot_links = read(database, """
+        select customer_record_id_l, customer_record_id_r from intermediate.int_manual_match_decisions
+        where decision = 'cannot_link' and both_records_exist""")
+    kept = read(database, "select customer_record_id, cluster_record_id from intermediate.int_customer_clusters")
+    recomputed = cluster_records(records.column("customer_record_id").to_pylist(), edges, cannot_links,
+                                 dict(zip(*(records.column(c).to_pylist() for c in records.column_names))),
+                                 max_birth_year_gap=MAX_BIRTH_YEAR_GAP)
+    return tuple(dict(zip(t.column("customer_record_id").to_pylist(), t.column("cluster_record_id").to_pylist()))
+                 for t in (kept, recomputed))
+
+
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory):
     root = tmp_path_factory.mktemp("daily")
@@ -92,6 +116,7 @@ def cycle(tmp_path_factory):
     build(landing, database)
     days[3] = xref(database)
     after_day_3 = state(database)
+    clusters_day_3 = clusters_kept_and_recomputed(database)
 
     build(landing, database)  # the same day again
     rerun = state(database)
@@ -106,7 +131,8 @@ def cycle(tmp_path_factory):
     assert dbt(landing, database, "build", "--full-refresh")  # renormalize and rescore everything
     days["refreshed"] = xref(database)
     return {"root": root, "database": database, "days": days, "after_day_3": after_day_3,
-            "rerun": rerun, "fresh": fresh, "normalized_runs": normalized_runs}
+            "rerun": rerun, "fresh": fresh, "normalized_runs": normalized_runs,
+            "clusters_day_3": clusters_day_3}
 
 
 @pytest.mark.parametrize("day", [2, 3])
@@ -159,6 +185,13 @@ def test_only_new_and_updated_records_are_renormalized(cycle):
     assert len(by_run) == 3, by_run  # day 1, day 2, day 3 (the rerun of day 3 normalized nothing)
     assert [run["files"] for run in by_run] == [["day_001.parquet"], ["day_002.parquet"], ["day_003.parquet"]]
     assert by_run[1]["n"] < 0.05 * by_run[0]["n"]
+
+
+def test_daily_clustering_equals_clustering_everything(cycle):
+    """Day 3 clustered only the components something changed in; the result is what clustering
+    every record on the same edges gives."""
+    kept, recomputed = cycle["clusters_day_3"]
+    assert kept == recomputed
 
 
 def test_running_a_day_twice_changes_nothing(cycle):
