@@ -1,10 +1,31 @@
 -- One row per master customer: the golden record, each attribute chosen by the survivorship rule
 -- declared for it in dbt_project.yml (vars.survivorship_rules), with the record it came from.
+-- Daily runs recompute the people with a record aligned since the last run and drop retired IDs.
+{{ config(
+    materialized='incremental',
+    unique_key='master_customer_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="
+        delete from {{ this }} as golden
+        where not exists (
+            select 1 from {{ ref('int_customer_records_aligned') }} as aligned
+            where aligned.master_customer_id = golden.master_customer_id
+        )",
+) }}
+
 with
 
 records as (
 
     select * from {{ ref('int_customer_records_aligned') }}
+    {%- if is_incremental() %}
+        where master_customer_id in (
+            select realigned.master_customer_id
+            from {{ ref('int_customer_records_aligned') }} as realigned
+            where realigned.aligned_at > (select max(golden_before.computed_at) from {{ this }} as golden_before)
+        )
+    {%- endif %}
 
 ),
 
@@ -18,7 +39,8 @@ people as (
         count(*) filter (where source = 'webshop') as webshop_record_count,
         count(*) filter (where source = 'pos') as pos_record_count,
         min(coalesce(created_at, updated_at)) as first_seen_at,
-        max(updated_at) as last_updated_at
+        max(updated_at) as last_updated_at,
+        max(aligned_at) as computed_at
     from records
     group by master_customer_id
 
@@ -43,7 +65,8 @@ final as (
         people.pos_record_count,
         people.anchor_record_id,
         people.first_seen_at,
-        people.last_updated_at
+        people.last_updated_at,
+        people.computed_at
     from
         people
     {%- for rule in var('survivorship_rules') %}
