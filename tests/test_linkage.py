@@ -7,10 +7,11 @@ import math
 import random
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from customer360.linkage import (
-    load_model, predict_between, predict_pairs, predict_within, save_model, train,
+    load_model, predict_between, predict_changed, predict_pairs, predict_within, save_model, train,
     training_overlap,
 )
 from customer360.linkage.baseline import run_baseline
@@ -241,6 +242,18 @@ def test_predict_between_and_within(records, model, pairs):
     assert _pair(within, "crm:900002", "pos:2900003") is None or \
         _pair(within, "crm:900002", "pos:2900003")["match_probability"] < 0.5
     assert within.num_rows > 0
+
+
+def test_predict_changed_is_within_plus_between(records, model, pairs):
+    """The daily scoring in one pass gives what predict_within and predict_between give."""
+    is_changed = pa.array([i.startswith("webshop:") for i in records.column("customer_record_id").to_pylist()])
+    changed, unchanged = records.filter(is_changed), records.filter(pc.invert(is_changed))
+    expected = pa.concat_tables([predict_within(changed, model, reference_records=unchanged),
+                                 predict_between(changed, unchanged, model)])
+    got = predict_changed(changed, unchanged, model)
+    assert got.num_rows > 0
+    assert got.schema == expected.schema
+    assert sorted(map(str, got.to_pylist())) == sorted(map(str, expected.to_pylist()))
 
 
 def test_accepts_a_duckdb_relation(records, model, pairs):

@@ -53,14 +53,21 @@ def load_prepared(con: duckdb.DuckDBPyConnection, records: Any, name: str) -> st
     return name
 
 
-def register_tf_tables(linker, db_api, con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-    """Term frequencies computed over the union of ``tables``, registered on the linker."""
+def build_tf_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, str]:
+    """Term-frequency tables over the union of ``tables``: {column: table name}."""
+    names = {}
     for col in TF_COLUMNS:
         union = " union all ".join(f"select {col} from {t}" for t in tables)
-        name = f"c360_tf_{col}_{'_'.join(tables)}"
+        names[col] = f"c360_tf_{col}_{'_'.join(tables)}"
         con.execute(f"""
-            create or replace table {name} as
+            create or replace table {names[col]} as
             select {col}, cast(count(*) as double) / sum(count(*)) over () as tf_{col}
             from ({union}) where {col} is not null group by {col}
         """).fetchall()
+    return names
+
+
+def register_tf_tables(linker, db_api, term_frequencies: dict[str, str]) -> None:
+    """Registers the tables of :func:`build_tf_tables` as the linker's term-frequency lookups."""
+    for col, name in term_frequencies.items():
         linker.table_management.register_term_frequency_lookup(db_api.register(name), col)

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from customer360.linkage._common import to_arrow
-from customer360.linkage.predict import predict_between, predict_pairs, predict_within
+from customer360.linkage.predict import predict_changed, predict_pairs
 
 BOOKKEEPING = ("scored_through", "model_fingerprint")
 
@@ -63,11 +63,9 @@ def update_pairs(records: Any, previous: pa.Table | None, model: dict[str, Any],
             pc.is_in(pairs_before.column("customer_record_id_l"), value_set=changed_ids),
             pc.is_in(pairs_before.column("customer_record_id_r"), value_set=changed_ids),
         )))
-        within = predict_within(changed, model, threshold_match_probability=threshold_match_probability,
-                                reference_records=unchanged)
-        between = predict_between(changed, unchanged, model,
-                                  threshold_match_probability=threshold_match_probability)
-        pairs = pa.concat_tables([kept, within.cast(kept.schema), between.cast(kept.schema)])
+        rescored = predict_changed(changed, unchanged, model,
+                                   threshold_match_probability=threshold_match_probability)
+        pairs = pa.concat_tables([kept, rescored.cast(kept.schema)])
         pairs = pairs.sort_by([("customer_record_id_l", "ascending"), ("customer_record_id_r", "ascending")])
         mode, n_changed = "incremental", changed.num_rows
     if stats is not None:
@@ -75,5 +73,5 @@ def update_pairs(records: Any, previous: pa.Table | None, model: dict[str, Any],
                       "pairs": pairs.num_rows})
     n = pairs.num_rows
     return pairs.append_column(
-        "scored_through", pa.array([watermark] * n, records.schema.field("normalized_at").type)
-    ).append_column("model_fingerprint", pa.array([fingerprint] * n, pa.string()))
+        "scored_through", pa.repeat(pa.scalar(watermark, records.schema.field("normalized_at").type), n)
+    ).append_column("model_fingerprint", pa.repeat(pa.scalar(fingerprint, pa.string()), n))
