@@ -96,8 +96,9 @@ def cluster_records(
     `edges`: customer_record_id_l, customer_record_id_r, edge_priority (lower is stronger; 0 =
     reviewer's must-link, exempt from the birth-year guard), match_probability.
     `cannot_links`: customer_record_id_l, customer_record_id_r.
-    Returns customer_record_id and cluster_record_id: the smallest record id of its cluster, so
-    the result depends on the data only, never on row order.
+    Returns customer_record_id, cluster_record_id (the smallest record id of its cluster) and
+    component_record_id (the smallest record id of its raw component: the records its accepted
+    edges reach, constraints ignored), so the result depends on the data only, never on row order.
     """
     ids = sorted(set(record_ids))
     index = {record_id: position for position, record_id in enumerate(ids)}
