@@ -31,51 +31,74 @@ rules as (
 
 ),
 
+-- Customers and products numbered once, so the heavy joins and groupings below run on integer keys
+-- (measurably faster than on the text ids); products are numbered in sku order, so ties that
+-- break on the number break on the sku.
+customer_keys as (
+
+    select
+        master_customer_id,
+        row_number() over (order by master_customer_id) as customer_key
+    from customers
+
+),
+
+product_keys as (
+
+    select
+        sku,
+        row_number() over (order by sku) as product_key
+    from products
+
+),
+
 -- the incidence: who bought what, once; unknown skus cannot be recommended
 purchases as (
 
     select distinct
-        master_customer_id,
-        sku
+        customer_keys.customer_key,
+        product_keys.product_key
     from order_lines
-    where master_customer_id is not null and is_product_known
+    inner join customer_keys on order_lines.master_customer_id = customer_keys.master_customer_id
+    inner join product_keys on order_lines.sku = product_keys.sku
+    where order_lines.is_product_known
 
 ),
 
 product_buyers as (
 
     select
-        sku,
+        product_key,
         count(*) as buyer_count
     from purchases
-    group by sku
+    group by product_key
 
 ),
 
-rule_candidates as (
+product_rules as (
 
     select
-        purchases.master_customer_id,
-        rules.consequent as sku,
-        max(rules.confidence) as rule_score
-    from purchases
-    inner join rules on purchases.sku = rules.antecedent
-    group by purchases.master_customer_id, rules.consequent
+        antecedent_keys.product_key as antecedent_key,
+        consequent_keys.product_key as consequent_key,
+        rules.confidence
+    from rules
+    inner join product_keys as antecedent_keys on rules.antecedent = antecedent_keys.sku
+    inner join product_keys as consequent_keys on rules.consequent = consequent_keys.sku
 
 ),
 
 co_buyers as (
 
     select
-        bought.sku,
-        also_bought.sku as similar_sku,
+        bought.product_key,
+        also_bought.product_key as similar_key,
         count(*) as common_customers
     from purchases as bought
     inner join purchases as also_bought
         on
-            bought.master_customer_id = also_bought.master_customer_id
-            and bought.sku != also_bought.sku
-    group by bought.sku, also_bought.sku
+            bought.customer_key = also_bought.customer_key
+            and bought.product_key != also_bought.product_key
+    group by bought.product_key, also_bought.product_key
     having count(*) >= {{ var('recommendation_min_common_customers') }}
 
 ),
@@ -84,55 +107,58 @@ co_buyers as (
 product_similarity as (
 
     select
-        co_buyers.sku,
-        co_buyers.similar_sku,
-        co_buyers.common_customers / sqrt(sku_buyers.buyer_count * similar_buyers.buyer_count)
+        co_buyers.product_key,
+        co_buyers.similar_key,
+        co_buyers.common_customers / sqrt(product_buyers.buyer_count * similar_buyers.buyer_count)
             as cosine_similarity
     from co_buyers
-    inner join product_buyers as sku_buyers on co_buyers.sku = sku_buyers.sku
-    inner join product_buyers as similar_buyers on co_buyers.similar_sku = similar_buyers.sku
+    inner join product_buyers on co_buyers.product_key = product_buyers.product_key
+    inner join product_buyers as similar_buyers on co_buyers.similar_key = similar_buyers.product_key
     qualify row_number() over (
-        partition by co_buyers.sku
-        order by cosine_similarity desc, co_buyers.similar_sku asc
+        partition by co_buyers.product_key
+        order by cosine_similarity desc, co_buyers.similar_key asc
     ) <= {{ var('recommendation_similar_products') }}
 
 ),
 
-similarity_candidates as (
-
-    select
-        purchases.master_customer_id,
-        product_similarity.similar_sku as sku,
-        max(product_similarity.cosine_similarity) as similarity_score
-    from purchases
-    inner join product_similarity on purchases.sku = product_similarity.sku
-    group by purchases.master_customer_id, product_similarity.similar_sku
-
-),
-
+-- both personal signals per (customer, product not necessarily bought yet), in one aggregation:
+-- the best rule confidence and the best similarity from any product the customer bought
 personal_candidates as (
 
     select
-        coalesce(rule_candidates.master_customer_id, similarity_candidates.master_customer_id)
-            as master_customer_id,
-        coalesce(rule_candidates.sku, similarity_candidates.sku) as sku,
-        {{ var('recommendation_rule_weight') }} * coalesce(rule_candidates.rule_score, 0)
-            as rule_part,
-        (1 - {{ var('recommendation_rule_weight') }}) * coalesce(similarity_candidates.similarity_score, 0)
-            as similarity_part
-    from rule_candidates
-    full outer join similarity_candidates
-        on
-            rule_candidates.master_customer_id = similarity_candidates.master_customer_id
-            and rule_candidates.sku = similarity_candidates.sku
+        customer_key,
+        product_key,
+        {{ var('recommendation_rule_weight') }} * coalesce(max(rule_score), 0) as rule_part,
+        (1 - {{ var('recommendation_rule_weight') }}) * coalesce(max(similarity_score), 0) as similarity_part
+    from (
+        select
+            purchases.customer_key,
+            product_rules.consequent_key as product_key,
+            product_rules.confidence as rule_score,
+            null as similarity_score
+        from purchases
+        inner join product_rules on purchases.product_key = product_rules.antecedent_key
+
+        union all
+
+        select
+            purchases.customer_key,
+            product_similarity.similar_key as product_key,
+            null as rule_score,
+            product_similarity.cosine_similarity as similarity_score
+        from purchases
+        inner join product_similarity on purchases.product_key = product_similarity.product_key
+    ) as signals
+    group by customer_key, product_key
 
 ),
 
+-- each customer's best personal candidates among the products they have not bought
 personal as (
 
     select
-        personal_candidates.master_customer_id,
-        personal_candidates.sku,
+        personal_candidates.customer_key,
+        personal_candidates.product_key,
         1 as candidate_group,
         personal_candidates.rule_part + personal_candidates.similarity_part as score,
         -- the reason is the signal that contributes most to the blended score
@@ -143,9 +169,13 @@ personal as (
     from personal_candidates
     anti join purchases
         on
-            personal_candidates.master_customer_id = purchases.master_customer_id
-            and personal_candidates.sku = purchases.sku
+            personal_candidates.customer_key = purchases.customer_key
+            and personal_candidates.product_key = purchases.product_key
     where personal_candidates.rule_part + personal_candidates.similarity_part > 0
+    qualify row_number() over (
+        partition by personal_candidates.customer_key
+        order by score desc, personal_candidates.product_key asc
+    ) <= {{ var('customer_recommendations_per_customer') }}
 
 ),
 
@@ -153,32 +183,73 @@ personal as (
 popularity as (
 
     select
-        products.sku,
+        product_keys.product_key,
         coalesce(product_buyers.buyer_count, 0)
-        / greatest((select count(*) from customers), 1) as buyer_share
-    from products
-    left join product_buyers on products.sku = product_buyers.sku
+        / greatest((select count(*) from customers), 1) as buyer_share,
+        -- the share orders as the buyer count does (one denominator for all)
+        row_number() over (
+            order by coalesce(product_buyers.buyer_count, 0) desc, product_keys.product_key asc
+        ) as popularity_rank
+    from product_keys
+    left join product_buyers on product_keys.product_key = product_buyers.product_key
+
+),
+
+personal_counts as (
+
+    select
+        customer_key,
+        count(*) as personal_count
+    from personal
+    group by customer_key
+
+),
+
+bought_counts as (
+
+    select
+        customer_key,
+        count(*) as bought_count
+    from purchases
+    group by customer_key
+
+),
+
+-- A customer short of personal candidates takes the most popular products they have neither
+-- bought nor been recommended: those lie within the top (list length + products excluded) of
+-- the popularity ranking, so only that many are joined, not the whole catalogue per customer.
+fallback_lengths as (
+
+    select
+        customer_keys.customer_key,
+        {{ var('customer_recommendations_per_customer') }}
+        + coalesce(personal_counts.personal_count, 0)
+        + coalesce(bought_counts.bought_count, 0) as popularity_rank_limit
+    from customer_keys
+    left join personal_counts on customer_keys.customer_key = personal_counts.customer_key
+    left join bought_counts on customer_keys.customer_key = bought_counts.customer_key
+    where coalesce(personal_counts.personal_count, 0) < {{ var('customer_recommendations_per_customer') }}
 
 ),
 
 popular as (
 
     select
-        customers.master_customer_id,
-        popularity.sku,
+        fallback_lengths.customer_key,
+        popularity.product_key,
         2 as candidate_group,
         popularity.buyer_share as score,
         'popular' as reason
-    from customers
-    cross join popularity
+    from fallback_lengths
+    inner join popularity on fallback_lengths.popularity_rank_limit >= popularity.popularity_rank
     anti join purchases
         on
-            customers.master_customer_id = purchases.master_customer_id
-            and popularity.sku = purchases.sku
+            fallback_lengths.customer_key = purchases.customer_key
+            and popularity.product_key = purchases.product_key
     anti join personal
         on
-            customers.master_customer_id = personal.master_customer_id
-            and popularity.sku = personal.sku
+            fallback_lengths.customer_key = personal.customer_key
+            and popularity.product_key = personal.product_key
 
 ),
 
@@ -193,13 +264,13 @@ candidates as (
 ranked as (
 
     select
-        master_customer_id,
-        sku,
+        customer_key,
+        product_key,
         reason,
         score,
         row_number() over (
-            partition by master_customer_id
-            order by candidate_group asc, score desc, sku asc
+            partition by customer_key
+            order by candidate_group asc, score desc, product_key asc
         ) as recommendation_rank
     from candidates
     qualify recommendation_rank <= {{ var('customer_recommendations_per_customer') }}
@@ -209,15 +280,17 @@ ranked as (
 final as (
 
     select
-        ranked.master_customer_id,
+        customer_keys.master_customer_id,
         cast(ranked.recommendation_rank as integer) as recommendation_rank,
-        ranked.sku,
+        product_keys.sku,
         products.product_name,
         products.category,
         ranked.reason,
         cast(ranked.score as double) as score
     from ranked
-    left join products on ranked.sku = products.sku
+    inner join customer_keys on ranked.customer_key = customer_keys.customer_key
+    inner join product_keys on ranked.product_key = product_keys.product_key
+    inner join products on product_keys.sku = products.sku
 
 )
 
