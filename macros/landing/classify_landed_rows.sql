@@ -4,6 +4,9 @@
     - 'superseded': a later file (a later day's delta) carries a newer version of the key;
     - 'staged': the current version, passed on to the stg_ model.
     `from_cte` must carry `invalid_reason`, `_landed_file` and `_row_fingerprint`.
+    `_landed_key` is the key as one value (nulls included), the unique key of an incremental base
+    model: when new files land, every earlier row of a key they carry is classified again with
+    them (a newer version supersedes it) and replaces its old row; other keys are not touched.
 -#}
 {% macro classify_landed_rows(from_cte, key_columns, newest_first='_landed_file desc') -%}
     {%- set key = key_columns | join(', ') -%}
@@ -32,7 +35,20 @@
                     partition by invalid_reason is null, {{ key }}, _landed_file
                     order by {{ newest_first }}, _row_fingerprint
                 ) as copy_in_file
-            from {{ from_cte }}
+            from (
+                select
+                    *,
+                    {{ landed_key(key_columns) }} as _landed_key
+                from {{ from_cte }}
+                {%- if is_incremental() %}
+
+                union all by name
+
+                select * exclude (copy_in_file, version_rank, row_status, quarantine_reason)
+                from {{ this }}
+                where _landed_key in (select {{ landed_key(key_columns) }} from {{ from_cte }})
+                {%- endif %}
+            ) as landed
         ) as copies
     ) as versions
 {%- endmacro %}
@@ -41,4 +57,15 @@
 {#- True when a value is present but does not cast to `data_type`. -#}
 {% macro is_unparseable(column, data_type) -%}
     (nullif(trim({{ column }}), '') is not null and try_cast(trim({{ column }}) as {{ data_type }}) is null)
+{%- endmacro %}
+
+
+{#- A key of one or more columns as one text value; a null part is coded, not dropped, so rows
+    group exactly as a window partitioned by the columns groups them. -#}
+{% macro landed_key(key_columns) -%}
+    concat_ws(chr(31)
+    {%- for column in key_columns -%}
+        , coalesce(cast({{ column }} as varchar), chr(0))
+    {%- endfor -%}
+    )
 {%- endmacro %}

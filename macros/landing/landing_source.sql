@@ -5,21 +5,29 @@
     cast to varchar so staging alone decides what parses. A missing or empty folder yields zero
     rows with the same columns, so a user with only a CRM export still builds.
     `_landed_file` keeps the file each row came from (later files supersede earlier ones).
+    With `new_files_only` (an incremental base model), only the files whose path is not yet in
+    the model's own table are read: a landed file is never changed, a new day lands a new file.
 -#}
-{% macro landing_source(source_name, table_name) -%}
+{% macro landing_source(source_name, table_name, new_files_only=false) -%}
     {%- set source_relation = source(source_name, table_name) -%}
     {%- set columns = landing_columns(source_name, table_name) -%}
     {%- set folder = var('landing_dir') ~ '/' ~ source_name ~ '/' ~ table_name -%}
     {%- set readers = [] -%}
     {%- if execute -%}
-        {%- set parquet_files = landing_file_count(folder ~ '/**/*.parquet') -%}
-        {%- set csv_files = landing_file_count(folder ~ '/**/*.csv') -%}
-        {%- if parquet_files > 0 -%}
-            {%- do readers.append("read_parquet('" ~ folder ~ "/**/*.parquet', union_by_name = true, filename = '_landed_file')") -%}
-        {%- endif -%}
-        {%- if csv_files > 0 -%}
-            {%- do readers.append("read_csv('" ~ folder ~ "/**/*.csv', all_varchar = true, header = true, union_by_name = true, filename = '_landed_file')") -%}
-        {%- endif -%}
+        {%- for extension in ['parquet', 'csv'] -%}
+            {%- if new_files_only -%}
+                {%- set files = new_landing_files(folder ~ '/**/*.' ~ extension, this, source_name, table_name) -%}
+                {%- set location = "['" ~ (files | join("', '")) ~ "']" -%}
+            {%- else -%}
+                {%- set files = [none] * landing_file_count(folder ~ '/**/*.' ~ extension) -%}
+                {%- set location = "'" ~ folder ~ "/**/*." ~ extension ~ "'" -%}
+            {%- endif -%}
+            {%- if files | length > 0 and extension == 'parquet' -%}
+                {%- do readers.append("read_parquet(" ~ location ~ ", union_by_name = true, filename = '_landed_file')") -%}
+            {%- elif files | length > 0 -%}
+                {%- do readers.append("read_csv(" ~ location ~ ", all_varchar = true, header = true, union_by_name = true, filename = '_landed_file')") -%}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endif -%}
     (
     {%- if readers | length == 0 %}
@@ -72,4 +80,18 @@
 {% macro landing_file_count(pattern) -%}
     {%- set result = run_query("select count(*) from glob('" ~ pattern ~ "')") -%}
     {{ return(result.columns[0].values()[0]) }}
+{%- endmacro %}
+
+
+{#- Files matching `pattern` that no row of `relation` came from, in path order. A file is known by
+    its path below `<source>/<table>/`, so a landing_dir given once relative, once absolute, does
+    not make every file new. -#}
+{% macro new_landing_files(pattern, relation, source_name, table_name) -%}
+    {%- set below_folder = "regexp_extract(%s, '(^|/)" ~ source_name ~ "/" ~ table_name ~ "/(.*)$', 2)" -%}
+    {%- set result = run_query(
+        "select file from glob('" ~ pattern ~ "') where " ~ (below_folder | format('file'))
+        ~ " not in (select distinct " ~ (below_folder | format('_landed_file')) ~ " from " ~ relation
+        ~ " where _landed_file is not null) order by file"
+    ) -%}
+    {{ return(result.columns[0].values() | list) }}
 {%- endmacro %}

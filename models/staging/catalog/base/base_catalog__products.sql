@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ landing_source('catalog', 'products') }}
+    select * from {{ landing_source('catalog', 'products', new_files_only=is_incremental()) }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ landing_source('consent', 'events') }}
+    select * from {{ landing_source('consent', 'events', new_files_only=is_incremental()) }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ landing_source('crm', 'customers') }}
+    select * from {{ landing_source('crm', 'customers', new_files_only=is_incremental()) }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ landing_source('pos', 'loyalty_members') }}
+    select * from {{ landing_source('pos', 'loyalty_members', new_files_only=is_incremental()) }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ landing_source('sales', 'order_lines') }}
+    select * from {{ landing_source('sales', 'order_lines', new_files_only=is_incremental()) }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ landing_source('sales', 'orders') }}
+    select * from {{ landing_source('sales', 'orders', new_files_only=is_incremental()) }}
 
 ),
 

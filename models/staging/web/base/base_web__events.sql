@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ landing_source('web', 'events') }}
+    select * from {{ landing_source('web', 'events', new_files_only=is_incremental()) }}
 
 ),
 

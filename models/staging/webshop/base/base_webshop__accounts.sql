@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ landing_source('webshop', 'accounts') }}
+    select * from {{ landing_source('webshop', 'accounts', new_files_only=is_incremental()) }}
 
 ),
 
