@@ -45,8 +45,16 @@
                 union all by name
 
                 select * exclude (copy_in_file, version_rank, row_status, quarantine_reason)
-                from {{ this }}
-                where _landed_key in (select {{ landed_key(key_columns) }} from {{ from_cte }})
+                from {{ this }} as earlier
+                where
+                    _landed_key in (select {{ landed_key(key_columns) }} from {{ from_cte }})
+                    -- a row `from_cte` itself brings back (validated again) is not taken twice
+                    and not exists (
+                        select 1 from {{ from_cte }} as again
+                        where
+                            again._landed_file = earlier._landed_file
+                            and again._row_fingerprint = earlier._row_fingerprint
+                    )
                 {%- endif %}
             ) as landed
         ) as copies

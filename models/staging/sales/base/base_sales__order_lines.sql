@@ -40,9 +40,46 @@ renamed as (
 
 ),
 
+{%- if is_incremental() %}
+
+-- a line that landed before its order was quarantined for it; once the order is staged, the line
+-- is classified again (it passed every other check, the order check comes last)
+lines_whose_order_arrived as (
+
+    select
+        earlier.order_id,
+        earlier.line_number,
+        earlier.sku,
+        earlier.quantity,
+        earlier.unit_price,
+        earlier._landed_file,
+        earlier._row_fingerprint,
+        cast(null as varchar) as invalid_reason
+    from {{ this }} as earlier
+    semi join orders on earlier.order_id = orders.order_id
+    where earlier.invalid_reason = 'order_id not among staged orders'
+
+),
+
+landed as (
+
+    select * from renamed
+    union all
+    select * from lines_whose_order_arrived
+
+),
+{%- else %}
+
+landed as (
+
+    select * from renamed
+
+),
+{%- endif %}
+
 classified as (
 
-    {{ classify_landed_rows('renamed', ['order_id', 'line_number']) }}
+    {{ classify_landed_rows('landed', ['order_id', 'line_number']) }}
 
 )
 
