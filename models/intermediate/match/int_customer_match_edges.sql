@@ -1,6 +1,32 @@
 -- Every piece of evidence that two records are one person, strongest first: reviewers'
 -- must-links, hard rules, then Splink pairs. Clustering merges the accepted edges in that order;
 -- reviewers' cannot-links are applied there as constraints.
+-- Incremental: the query always yields the whole table, and the merge writes only the difference.
+-- The first-name check of a Splink pair is the one costly step: a daily run reuses it for pairs
+-- of records not normalized since (records_normalized_through) and checks only the others.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key=['customer_record_id_l', 'customer_record_id_r', 'match_method', 'match_rule'],
+    merge_clauses={
+        'when_matched': [{
+            'action': 'update', 'mode': 'by_name',
+            'condition': '(DBT_INTERNAL_SOURCE.match_probability, DBT_INTERNAL_SOURCE.is_accepted, '
+                ~ 'DBT_INTERNAL_SOURCE.records_normalized_through) is distinct from '
+                ~ '(DBT_INTERNAL_DEST.match_probability, DBT_INTERNAL_DEST.is_accepted, '
+                ~ 'DBT_INTERNAL_DEST.records_normalized_through)',
+        }],
+        'when_not_matched': [
+            {'action': 'insert', 'mode': 'by_name'},
+            {'by': 'source', 'action': 'delete'},
+        ],
+    },
+    on_schema_change='fail',
+) }}
+
+{#- the check reads this var: another value checks every pair again -#}
+{%- set name_check_version = local_md5(tojson(var('first_name_min_similarity'))) %}
+
 with
 
 hard_pairs as (
@@ -21,8 +47,58 @@ records as (
         customer_record_id,
         first_name,
         first_name_canonical,
-        last_name
+        last_name,
+        normalized_at
     from {{ ref('int_customer_records_normalized') }}
+
+),
+
+{% if is_incremental() -%}
+checked_before as (
+
+    select * from {{ this }}
+    where match_method = 'splink' and name_check_version = '{{ name_check_version }}'
+
+),
+
+changed_records as (
+
+    select customer_record_id from records
+    where coalesce(
+        normalized_at > (select max(checked_before.records_normalized_through) from checked_before), true
+    )
+
+),
+
+-- Splink pairs of two records unchanged since their names were checked
+soft_pairs_checked_before as (
+
+    select
+        soft_pairs.*,
+        checked_before.has_compatible_first_names,
+        checked_before.records_normalized_through
+    from soft_pairs
+    inner join checked_before
+        on
+            soft_pairs.customer_record_id_l = checked_before.customer_record_id_l
+            and soft_pairs.customer_record_id_r = checked_before.customer_record_id_r
+    where
+        soft_pairs.customer_record_id_l not in (select changed_records.customer_record_id from changed_records)
+        and soft_pairs.customer_record_id_r not in (select changed_records.customer_record_id from changed_records)
+
+),
+
+{% endif -%}
+soft_pairs_to_check as (
+
+    select soft_pairs.*
+    from soft_pairs
+    {%- if is_incremental() %}
+        anti join soft_pairs_checked_before
+            on
+                soft_pairs.customer_record_id_l = soft_pairs_checked_before.customer_record_id_l
+                and soft_pairs.customer_record_id_r = soft_pairs_checked_before.customer_record_id_r
+    {%- endif %}
 
 ),
 
@@ -31,10 +107,10 @@ records as (
 -- linked only when the first names are compatible (one side unknown, same canonical name, a
 -- close spelling, one typo, a short form that starts or ends the full name such as tine /
 -- martine, or the names swapped, typos included); the rest stay visible in the review queue.
-soft_pairs_checked as (
+soft_pairs_checked_now as (
 
     select
-        soft_pairs.*,
+        soft_pairs_to_check.*,
         coalesce(
             record_l.first_name is null
             or record_r.first_name is null
@@ -45,10 +121,23 @@ soft_pairs_checked as (
                 and {{ compatible_names('record_l.last_name', 'record_r.first_name') }}
             ),
             false
-        ) as has_compatible_first_names
-    from soft_pairs
-    inner join records as record_l on soft_pairs.customer_record_id_l = record_l.customer_record_id
-    inner join records as record_r on soft_pairs.customer_record_id_r = record_r.customer_record_id
+        ) as has_compatible_first_names,
+        (select max(records.normalized_at) from records) as records_normalized_through
+    from soft_pairs_to_check
+    inner join records as record_l on soft_pairs_to_check.customer_record_id_l = record_l.customer_record_id
+    inner join records as record_r on soft_pairs_to_check.customer_record_id_r = record_r.customer_record_id
+
+),
+
+soft_pairs_checked as (
+
+    select * from soft_pairs_checked_now
+    {%- if is_incremental() %}
+
+    union all by name
+
+    select * from soft_pairs_checked_before
+    {%- endif %}
 
 ),
 
@@ -68,7 +157,9 @@ edges as (
         'must_link' as match_rule,
         1.0 as match_probability,
         0 as edge_priority,
-        true as is_accepted
+        true as is_accepted,
+        cast(null as boolean) as has_compatible_first_names,
+        cast(null as timestamp) as records_normalized_through
     from manual_decisions
     where decision = 'must_link'
 
@@ -81,7 +172,9 @@ edges as (
         match_rule,
         1.0 as match_probability,
         1 as edge_priority,
-        true as is_accepted
+        true as is_accepted,
+        cast(null as boolean) as has_compatible_first_names,
+        cast(null as timestamp) as records_normalized_through
     from hard_pairs
 
     union all
@@ -94,9 +187,20 @@ edges as (
         match_probability,
         2 as edge_priority,
         match_probability >= {{ var('match_probability_accept') }}
-        and has_compatible_first_names as is_accepted
+        and has_compatible_first_names as is_accepted,
+        has_compatible_first_names,
+        records_normalized_through
     from soft_pairs_checked
+
+),
+
+final as (
+
+    select
+        *,
+        '{{ name_check_version }}' as name_check_version
+    from edges
 
 )
 
-select * from edges
+select * from final

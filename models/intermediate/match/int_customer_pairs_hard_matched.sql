@@ -1,4 +1,29 @@
 -- Pairs of records that are certainly the same person, one row per rule that links them.
+-- Incremental: the query always yields the whole table. A daily run recomputes only the groups
+-- (rule, shared value) that a record normalized since the last run joins or leaves and keeps the
+-- other rows; the merge then writes only the difference (a recomputed row that was there before
+-- gets only the new watermark). Other rules than the ones the table was computed with
+-- (rules_version) recompute everything.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key=['match_rule', 'matched_value', 'customer_record_id_l', 'customer_record_id_r'],
+    merge_clauses={
+        'when_matched': [{
+            'action': 'update', 'mode': 'by_name',
+            'condition': 'DBT_INTERNAL_SOURCE.records_normalized_through is distinct from '
+                ~ 'DBT_INTERNAL_DEST.records_normalized_through',
+        }],
+        'when_not_matched': [
+            {'action': 'insert', 'mode': 'by_name'},
+            {'by': 'source', 'action': 'delete'},
+        ],
+    },
+    on_schema_change='fail',
+) }}
+
+{%- set rules_version = local_md5(tojson(var('hard_match_rules'))) %}
+
 with
 
 records as (
@@ -7,10 +32,95 @@ records as (
 
 ),
 
+{% if is_incremental() -%}
+previous as (
+
+    select * from {{ this }}
+    where rules_version = '{{ rules_version }}'
+
+),
+
+-- every record, when the table is empty or was computed with other rules
+changed_records as (
+
+    select * from records
+    where coalesce(normalized_at > (select max(previous.records_normalized_through) from previous), true)
+
+),
+
+changed_groups as (
+
+    -- the groups the changed records are in now
+    select
+        match_rule,
+        matched_value
+    from ({{ hard_match_groups('changed_records') }}) as groups_now
+
+    union
+
+    -- and the groups they were in before
+    select
+        match_rule,
+        matched_value
+    from previous
+    where
+        customer_record_id_l in (select changed_records.customer_record_id from changed_records)
+        or customer_record_id_r in (select changed_records.customer_record_id from changed_records)
+
+),
+
+kept as (
+
+    select
+        customer_record_id_l,
+        customer_record_id_r,
+        match_rule,
+        matched_value,
+        records_normalized_through
+    from previous
+    anti join changed_groups
+        on
+            previous.match_rule = changed_groups.match_rule
+            and previous.matched_value = changed_groups.matched_value
+
+),
+
+{% endif -%}
+recomputed as (
+
+    {{ hard_match_edges('records', only_groups='changed_groups' if is_incremental() else none) }}
+
+),
+
 edges as (
 
-    {{ hard_match_edges('records') }}
+    select
+        customer_record_id_l,
+        customer_record_id_r,
+        match_rule,
+        matched_value,
+        (select max(records.normalized_at) from records) as records_normalized_through
+    from recomputed
+    {%- if is_incremental() %}
+
+    union all
+
+    select * from kept
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        customer_record_id_l,
+        customer_record_id_r,
+        match_rule,
+        matched_value,
+        records_normalized_through,
+        '{{ rules_version }}' as rules_version
+    from edges
 
 )
 
-select * from edges
+select * from final

@@ -40,8 +40,7 @@ renamed as (
 
 ),
 
-{%- if is_incremental() %}
-
+{% if is_incremental() -%}
 -- a line that landed before its order was quarantined for it; once the order is staged, the line
 -- is classified again (it passed every other check, the order check comes last)
 lines_whose_order_arrived as (
@@ -61,21 +60,18 @@ lines_whose_order_arrived as (
 
 ),
 
+{% endif -%}
 landed as (
 
     select * from renamed
-    union all
-    select * from lines_whose_order_arrived
+    {%- if is_incremental() %}
+
+        union all
+
+        select * from lines_whose_order_arrived
+    {%- endif %}
 
 ),
-{%- else %}
-
-landed as (
-
-    select * from renamed
-
-),
-{%- endif %}
 
 classified as (
 
