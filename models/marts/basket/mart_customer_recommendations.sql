@@ -215,15 +215,15 @@ bought_counts as (
 
 ),
 
--- A customer short of personal candidates takes the most popular products they have neither
--- bought nor been recommended: those lie within the top (list length + products excluded) of
--- the popularity ranking, so only that many are joined, not the whole catalogue per customer.
+-- A customer with p < list-length personal candidates takes the (length - p) most popular products
+-- they have neither bought nor been recommended. Those lie within the top (length - p) + bought + p
+-- = length + bought of the popularity ranking, so only that many are joined, not the whole
+-- catalogue per customer.
 fallback_lengths as (
 
     select
         customer_keys.customer_key,
         {{ var('customer_recommendations_per_customer') }}
-        + coalesce(personal_counts.personal_count, 0)
         + coalesce(bought_counts.bought_count, 0) as popularity_rank_limit
     from customer_keys
     left join personal_counts on customer_keys.customer_key = personal_counts.customer_key
