@@ -1,4 +1,14 @@
 -- Order lines with their order's master customer and the product's category.
+-- Incremental: the query yields every row; a daily run writes only the rows that are new or
+-- differ from the table (except), so an unchanged row is not rewritten. Rows never disappear
+-- from a fact: a key, once staged, stays staged in its newest version.
+{{ config(
+    materialized='incremental',
+    unique_key=['order_id', 'line_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 order_lines as (
@@ -43,3 +53,9 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+
+except
+
+select * from {{ this }}
+{%- endif %}

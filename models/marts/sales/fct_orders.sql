@@ -1,5 +1,15 @@
 -- Orders carried to the master customer. An order whose customer key matches no customer record
 -- (a guest, an unknown card) is kept with a null master_customer_id and is_customer_matched false.
+-- Incremental: the query yields every row; a daily run writes only the rows that are new or
+-- differ from the table (except), so an unchanged row is not rewritten. Rows never disappear
+-- from a fact: a key, once staged, stays staged in its newest version.
+{{ config(
+    materialized='incremental',
+    unique_key='order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 orders as (
@@ -56,3 +66,9 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+
+except
+
+select * from {{ this }}
+{%- endif %}

@@ -1,5 +1,15 @@
 -- Web events carried to the master customer. Events before login carry only an anonymous_id;
 -- when that anonymous_id logs in later, the events are attributed to that account.
+-- Incremental: the query yields every row; a daily run writes only the rows that are new or
+-- differ from the table (except), so an unchanged row is not rewritten. Rows never disappear
+-- from a fact: a key, once staged, stays staged in its newest version.
+{{ config(
+    materialized='incremental',
+    unique_key='event_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 events as (
@@ -61,3 +71,9 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+
+except
+
+select * from {{ this }}
+{%- endif %}
