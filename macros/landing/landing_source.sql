@@ -90,8 +90,8 @@
     {%- set below_folder = "regexp_extract(%s, '(^|/)" ~ source_name ~ "/" ~ table_name ~ "/(.*)$', 2)" -%}
     {%- set result = run_query(
         "select file from glob('" ~ pattern ~ "') where " ~ (below_folder | format('file'))
-        ~ " not in (select distinct " ~ (below_folder | format('_landed_file')) ~ " from " ~ relation
-        ~ " where _landed_file is not null) order by file"
+        ~ " not in (select " ~ (below_folder | format('_landed_file')) ~ " from (select distinct _landed_file from "
+        ~ relation ~ " where _landed_file is not null)) order by file"
     ) -%}
     {{ return(result.columns[0].values() | list) }}
 {%- endmacro %}
