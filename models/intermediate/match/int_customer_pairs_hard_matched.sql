@@ -10,7 +10,8 @@
     unique_key=['match_rule', 'matched_value', 'customer_record_id_l', 'customer_record_id_r'],
     merge_clauses={
         'when_matched': [{
-            'action': 'update', 'mode': 'by_name',
+            'action': 'update', 'mode': 'explicit',
+            'update': {'include': ['records_normalized_through', 'rules_version']},
             'condition': 'DBT_INTERNAL_SOURCE.records_normalized_through is distinct from '
                 ~ 'DBT_INTERNAL_DEST.records_normalized_through',
         }],
