@@ -1,31 +1,17 @@
 -- Every piece of evidence that two records are one person, strongest first: reviewers'
 -- must-links, hard rules, then Splink pairs. Clustering merges the accepted edges in that order;
 -- reviewers' cannot-links are applied there as constraints.
--- Incremental: the query always yields the whole table, and the merge writes only the difference
--- (updating only the non-key columns: rewriting the key strings of scattered rows is slow in DuckDB).
+-- Incremental: the query always yields the whole table, and the merge writes only the difference.
 -- The first-name check of a Splink pair is the one costly step: a daily run reuses it for pairs
 -- of records not normalized since (records_normalized_through) and checks only the others.
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',
     unique_key=['customer_record_id_l', 'customer_record_id_r', 'match_method', 'match_rule'],
-    merge_clauses={
-        'when_matched': [{
-            'action': 'update', 'mode': 'explicit',
-            'update': {'include': [
-                'match_probability', 'edge_priority', 'is_accepted', 'has_compatible_first_names',
-                'records_normalized_through', 'name_check_version',
-            ]},
-            'condition': '(DBT_INTERNAL_SOURCE.match_probability, DBT_INTERNAL_SOURCE.is_accepted, '
-                ~ 'DBT_INTERNAL_SOURCE.records_normalized_through) is distinct from '
-                ~ '(DBT_INTERNAL_DEST.match_probability, DBT_INTERNAL_DEST.is_accepted, '
-                ~ 'DBT_INTERNAL_DEST.records_normalized_through)',
-        }],
-        'when_not_matched': [
-            {'action': 'insert', 'mode': 'by_name'},
-            {'by': 'source', 'action': 'delete'},
-        ],
-    },
+    merge_clauses=whole_table_merge([
+        'match_probability', 'edge_priority', 'is_accepted', 'has_compatible_first_names',
+        'records_normalized_through', 'name_check_version',
+    ]),
     on_schema_change='fail',
 ) }}
 

@@ -8,18 +8,7 @@
     materialized='incremental',
     incremental_strategy='merge',
     unique_key=['match_rule', 'matched_value', 'customer_record_id_l', 'customer_record_id_r'],
-    merge_clauses={
-        'when_matched': [{
-            'action': 'update', 'mode': 'explicit',
-            'update': {'include': ['records_normalized_through', 'rules_version']},
-            'condition': 'DBT_INTERNAL_SOURCE.records_normalized_through is distinct from '
-                ~ 'DBT_INTERNAL_DEST.records_normalized_through',
-        }],
-        'when_not_matched': [
-            {'action': 'insert', 'mode': 'by_name'},
-            {'by': 'source', 'action': 'delete'},
-        ],
-    },
+    merge_clauses=whole_table_merge(['records_normalized_through', 'rules_version']),
     on_schema_change='fail',
 ) }}
 
