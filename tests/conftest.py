@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+
 from customer360.cli import run_dbt
 
 
@@ -34,3 +36,13 @@ def dbt(landing: Path, database: Path, *args: str) -> bool:
 
 def build(landing: Path, database: Path) -> None:
     assert dbt(landing, database), "dbt build failed"
+
+
+def sorted_rows(database: Path, queries: dict[str, str]) -> dict[str, list]:
+    """Each query's rows as sorted reprs, read from ``database`` over one read-only connection:
+    tables of two warehouses compare exactly, whatever their row order."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return {name: sorted(map(repr, connection.execute(sql).fetchall())) for name, sql in queries.items()}
+    finally:
+        connection.close()

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from conftest import build, dbt
+from conftest import build, dbt, sorted_rows
 from customer360 import PROJECT_DIR
 from customer360.clustering import cluster_records
 from customer360.generator import generate
@@ -45,14 +45,7 @@ def read(database: Path, sql: str) -> pa.Table:
 
 def state(database: Path) -> dict[str, list]:
     """Every state table's rows, sorted, for exact comparison."""
-    out = {}
-    connection = duckdb.connect(str(database), read_only=True)
-    try:
-        for table in STATE_TABLES:
-            out[table] = sorted(map(repr, connection.execute(f"select * from {table}").fetchall()))
-    finally:
-        connection.close()
-    return out
+    return sorted_rows(database, {table: f"select * from {table}" for table in STATE_TABLES})
 
 
 def xref(database: Path) -> dict[str, str]:
@@ -111,16 +104,10 @@ DAILY_TABLES = {"intermediate.int_customer_records_aligned": "aligned_at", "mart
 def daily_tables(database: Path) -> dict[str, list]:
     """The tables a daily run rewrites in place (DAILY_TABLES) without the column that says
     when a row was written, sorted."""
-    connection = duckdb.connect(str(database), read_only=True)
-    try:
-        return {
-            table: sorted(map(repr, connection.execute(
-                f"select * exclude ({written}) from {table}" if written else f"select * from {table}"
-            ).fetchall()))
-            for table, written in DAILY_TABLES.items()
-        }
-    finally:
-        connection.close()
+    return sorted_rows(database, {
+        table: f"select * exclude ({written}) from {table}" if written else f"select * from {table}"
+        for table, written in DAILY_TABLES.items()
+    })
 
 
 @pytest.fixture(scope="module")

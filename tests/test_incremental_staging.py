@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import dbt
+from conftest import dbt, sorted_rows
 
 MODELS = ("base_sales__orders", "base_sales__order_lines")
 
@@ -52,12 +52,7 @@ def land(landing: Path, day: int) -> None:
 
 
 def base_rows(database: Path) -> dict[str, list]:
-    connection = duckdb.connect(str(database), read_only=True)
-    try:
-        return {model: sorted(map(repr, connection.execute(f"select * from staging.{model}").fetchall()))
-                for model in MODELS}
-    finally:
-        connection.close()
+    return sorted_rows(database, {model: f"select * from staging.{model}" for model in MODELS})
 
 
 def status(database: Path, model: str) -> dict[str, list]:

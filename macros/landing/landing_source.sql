@@ -17,14 +17,15 @@
         {%- for extension in ['parquet', 'csv'] -%}
             {%- if new_files_only -%}
                 {%- set files = new_landing_files(folder ~ '/**/*.' ~ extension, this, source_name, table_name) -%}
+                {%- set file_count = files | length -%}
                 {%- set location = "['" ~ (files | join("', '")) ~ "']" -%}
             {%- else -%}
-                {%- set files = [none] * landing_file_count(folder ~ '/**/*.' ~ extension) -%}
+                {%- set file_count = landing_file_count(folder ~ '/**/*.' ~ extension) -%}
                 {%- set location = "'" ~ folder ~ "/**/*." ~ extension ~ "'" -%}
             {%- endif -%}
-            {%- if files | length > 0 and extension == 'parquet' -%}
+            {%- if file_count > 0 and extension == 'parquet' -%}
                 {%- do readers.append("read_parquet(" ~ location ~ ", union_by_name = true, filename = '_landed_file')") -%}
-            {%- elif files | length > 0 -%}
+            {%- elif file_count > 0 -%}
                 {%- do readers.append("read_csv(" ~ location ~ ", all_varchar = true, header = true, union_by_name = true, filename = '_landed_file')") -%}
             {%- endif -%}
         {%- endfor -%}

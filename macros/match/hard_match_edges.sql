@@ -51,6 +51,7 @@
 {%- endmacro %}
 
 
+{#- Whether a record takes part in a rule: every match_on value present, and the rule's `where`. -#}
 {% macro hard_match_applies(rule) -%}
     {% for expression in rule.match_on -%}
         {{ expression }} is not null{% if not loop.last %} and {% endif %}

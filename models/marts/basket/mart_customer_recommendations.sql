@@ -47,6 +47,8 @@ product_keys as (
 
     select
         sku,
+        product_name,
+        category,
         row_number() over (order by sku) as product_key
     from products
 
@@ -283,14 +285,13 @@ final as (
         customer_keys.master_customer_id,
         cast(ranked.recommendation_rank as integer) as recommendation_rank,
         product_keys.sku,
-        products.product_name,
-        products.category,
+        product_keys.product_name,
+        product_keys.category,
         ranked.reason,
         cast(ranked.score as double) as score
     from ranked
     inner join customer_keys on ranked.customer_key = customer_keys.customer_key
     inner join product_keys on ranked.product_key = product_keys.product_key
-    inner join products on product_keys.sku = products.sku
 
 )
 

@@ -1,4 +1,5 @@
 -- Every landed order line, typed, with the reason it cannot be used (if any).
+{%- set order_not_staged = 'order_id not among staged orders' %}
 with
 
 source as (
@@ -33,7 +34,7 @@ renamed as (
             when {{ is_unparseable('source.unit_price', 'decimal(12, 2)') }} then 'unparseable unit_price'
             when try_cast(trim(source.quantity) as integer) is null then 'missing quantity'
             when try_cast(trim(source.quantity) as integer) <= 0 then 'non-positive quantity'
-            when orders.order_id is null then 'order_id not among staged orders'
+            when orders.order_id is null then '{{ order_not_staged }}'
         end as invalid_reason
     from source
     left join orders on nullif(trim(source.order_id), '') = orders.order_id
@@ -56,7 +57,7 @@ lines_whose_order_arrived as (
         cast(null as varchar) as invalid_reason
     from {{ this }} as earlier
     semi join orders on earlier.order_id = orders.order_id
-    where earlier.invalid_reason = 'order_id not among staged orders'
+    where earlier.invalid_reason = '{{ order_not_staged }}'
 
 ),
 
