@@ -53,21 +53,39 @@ def load_prepared(con: duckdb.DuckDBPyConnection, records: Any, name: str) -> st
     return name
 
 
-def build_tf_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, str]:
-    """Term-frequency tables over the union of ``tables``: {column: table name}."""
+def term_frequency_tables(con: duckdb.DuckDBPyConnection, model: dict[str, Any],
+                          tables: list[str]) -> dict[str, str]:
+    """Term-frequency lookups for every value in ``tables``, from the model's training counts
+    (see customer360.linkage.model.term_frequency_counts): {column: table name}. A value the
+    training data saw rarely or never gets the average frequency of the rare values."""
+    trained = (model.get("customer360_training") or {}).get("term_frequencies")
+    if not trained:
+        raise ValueError("the Splink model has no term frequencies (an older model file): "
+                         "retrain it with `customer360 train`")
     names = {}
     for col in TF_COLUMNS:
-        union = " union all ".join(f"select {col} from {t}" for t in tables)
+        counts = trained["columns"][col]
+        known = f"c360_tf_known_{col}"
+        con.register(known, pa.table({
+            "value": pa.array(list(counts["value_counts"]), pa.string()),
+            "n": pa.array(list(counts["value_counts"].values()), pa.int64()),
+        }))
+        values = " union all ".join(f"select {col} from {t} where {col} is not null" for t in tables)
         names[col] = f"c360_tf_{col}_{'_'.join(tables)}"
         con.execute(f"""
             create or replace table {names[col]} as
-            select {col}, cast(count(*) as double) / sum(count(*)) over () as tf_{col}
-            from ({union}) where {col} is not null group by {col}
+            select
+                scored.{col},
+                cast(coalesce(known.n, {float(counts['rare_value_count'])!r}) as double)
+                    / {max(int(counts['record_count']), 1)} as tf_{col}
+            from (select distinct {col} from ({values})) as scored
+            left join {known} as known on scored.{col} = known.value
         """).fetchall()
+        con.unregister(known)
     return names
 
 
 def register_tf_tables(linker, db_api, term_frequencies: dict[str, str]) -> None:
-    """Registers the tables of :func:`build_tf_tables` as the linker's term-frequency lookups."""
+    """Registers the tables of :func:`term_frequency_tables` as the linker's term-frequency lookups."""
     for col, name in term_frequencies.items():
         linker.table_management.register_term_frequency_lookup(db_api.register(name), col)

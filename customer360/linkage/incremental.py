@@ -4,9 +4,10 @@ The pair table carries two bookkeeping columns on every row: ``scored_through`` 
 ``normalized_at`` among the records it was scored from) and ``model_fingerprint`` (the model and
 threshold it was scored with). A record normalized after ``scored_through`` is new or changed: its
 old pairs are dropped and it is scored against every unchanged record (Splink's
-``predict_between``) and against the other changed records (``predict_within``), with term
-frequencies over all records, as a full scoring would use. Pairs between two unchanged records are
-kept as they were. A different model or threshold, or no previous table, scores everything.
+``predict_between``) and against the other changed records (``predict_within``). Pairs between two
+unchanged records are kept as they were: their score depends on their two records and the model
+only (term frequencies come from the model), so the result equals a full scoring's. A different
+model or threshold, or no previous table, scores everything.
 
 Because the watermark lives in the output itself, a run that fails before the pair table is
 written leaves the old watermark in place, and the rerun scores the same records again.

@@ -3,7 +3,8 @@
 The model dict is Splink's own settings dict (``linker.misc.save_model_to_json``) plus a
 ``customer360_training`` block describing the training data: record count, per-source counts and
 a k-minimum-values sketch of the customer_record_ids, from which :func:`training_overlap`
-estimates the share of another record set that was in the training data.
+estimates the share of another record set that was in the training data, and the term
+frequencies that scoring uses (:func:`term_frequency_counts`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from customer360.linkage._common import (
     SPLINK_LOG_LEVEL, load_prepared, new_connection, to_arrow,
 )
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 SKETCH_K = 1024
+#: values seen fewer times than this in the training data are stored only as an average: the
+#: model file then holds common names, never an individual's email address
+TERM_FREQUENCY_MIN_COUNT = 10
 _SIG_DIGITS = 12
 
 
@@ -35,6 +39,31 @@ def _id_hashes_sql(table: str, column: str = "customer_record_id") -> str:
 def _sketch(con, table: str, k: int = SKETCH_K) -> list[int]:
     rows = con.execute(f"select h from ({_id_hashes_sql(table)}) order by h limit {int(k)}").fetchall()
     return [int(r[0]) for r in rows]
+
+
+def term_frequency_counts(con, table: str, min_count: int = TERM_FREQUENCY_MIN_COUNT) -> dict[str, Any]:
+    """Per term-frequency column of the prepared ``table``: how many records have a value, the
+    count of every value seen at least ``min_count`` times, and the average count of the others.
+
+    Scoring takes its term frequencies from these counts, not from the records being scored, so a
+    pair's score depends on its two records only: a daily run that scores only changed records
+    finds the very pairs and probabilities a full scoring finds.
+    """
+    counts = {}
+    for col in lk_settings.TF_COLUMNS:
+        per_value = f"select {col} as value, count(*) as n from {table} where {col} is not null group by 1"
+        record_count, rare_average = con.execute(
+            f"select coalesce(sum(n), 0), avg(n) filter (where n < {int(min_count)}) from ({per_value})"
+        ).fetchall()[0]
+        common = con.execute(
+            f"select value, n from ({per_value}) where n >= {int(min_count)} order by value"
+        ).fetchall()
+        counts[col] = {
+            "record_count": int(record_count),
+            "rare_value_count": float(rare_average) if rare_average is not None else 1.0,
+            "value_counts": {str(value): int(n) for value, n in common},
+        }
+    return {"min_count": int(min_count), "columns": counts}
 
 
 def _round(x: Any) -> Any:
@@ -85,6 +114,7 @@ def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
         "records_by_source": {str(k): int(v) for k, v in by_source.items()},
         "id_sketch": {"method": "kmv-md5_number_lower", "k": SKETCH_K,
                       "hashes": [str(h) for h in _sketch(con, name)]},
+        "term_frequencies": term_frequency_counts(con, name),
     }
     con.close()
     if timings is not None:
