@@ -16,6 +16,7 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from customer360.cli import PRODUCTION_BUILD
 from customer360.contract import LANDING_TABLES
 from orchestration.project import customer360_project
 
@@ -99,7 +100,7 @@ def warehouse_write_lock():
 def customer360_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` of the selected nodes: dbt is the only process holding the DuckDB file."""
     with warehouse_write_lock():
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(PRODUCTION_BUILD, context=context).stream()
 
 
 REPORT_DEPS = ["customer_xref", "dim_customer", "customer_id_history", "quarantined_rows", "landed_row_counts"]
