@@ -1,7 +1,7 @@
 """Daily-run benchmark: the day-2 delta built incrementally against a full build of the same data.
 
-`customer360 benchmark daily --people N` generates day 1 for N people and builds it, lands the
-day-2 delta (``--delta-fraction`` of the records, default 1%), then times, each in its own
+`customer360 benchmark daily --people N` generates day 1 for N people, trains the Splink model on
+it (as the README asks of your own data) and builds it, lands the day-2 delta (``--delta-fraction`` of the records, default 1%), then times, each in its own
 process: the incremental daily `dbt build` of the existing warehouse, and a full `dbt build` of
 the same two days into a fresh warehouse (the baseline). Both run the production build (every
 model, data test and snapshot; the unit tests run in CI). It then compares the two results: the
@@ -11,6 +11,7 @@ changed overnight).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from customer360.benchmarks import IDENTITY_RESOLUTION_MODELS, dbt_node_seconds, run_measured
+from customer360.evaluation import score_xref
 
 IDENTITY_LAYER = ["int_customer_records_normalized", *IDENTITY_RESOLUTION_MODELS, "customer_id_history"]
 
@@ -66,7 +68,9 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
     incremental_db, full_db = root / "incremental.duckdb", root / "full.duckdb"
     for path in (incremental_db, full_db):
         path.unlink(missing_ok=True)
-    cli = [sys.executable, "-m", "customer360.cli", "build"]
+    model_path = root / "splink_model.json"
+    dbt_vars = ["--vars", json.dumps({"splink_model_path": str(model_path)})]
+    cli = [sys.executable, "-m", "customer360.cli", "build", *dbt_vars]
 
     def env(database: Path) -> dict[str, str]:
         return {**os.environ, "CUSTOMER360_LANDING_DIR": str(landing),
@@ -76,6 +80,9 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
         started = time.perf_counter()
         generate(people=people, seed=seed, landing_dir=landing)
         print(f"generated day 1: {people:,} people in {time.perf_counter() - started:.1f}s", flush=True)
+        training = run_measured([sys.executable, "-m", "customer360.cli", "train", "--model-path",
+                                 str(model_path), "--seed", str(seed)], env(incremental_db))
+        print(f"trained the Splink model on day 1 in {training.seconds:.1f}s", flush=True)
         # each warehouse keeps its own dbt target folder, as a deployed project does from day to
         # day, so both timed builds parse the project partially (the full one after a dbt parse)
         incremental_target, full_target = root / "target_incremental", root / "target_full"
@@ -95,7 +102,7 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
         incremental = run_measured([*cli, "--target-path", str(incremental_target)], env(incremental_db))
         print(f"incremental day-2 build in {incremental.seconds:.1f}s", flush=True)
         run_measured([sys.executable, "-c", "from customer360.cli import run_dbt; import sys; "
-                      f"sys.exit(not run_dbt(['parse', '--target-path', {str(full_target)!r}]))"],
+                      f"sys.exit(not run_dbt(['parse', *{dbt_vars!r}, '--target-path', {str(full_target)!r}]))"],
                      env(full_db))
         full = run_measured([*cli, "--target-path", str(full_target)], env(full_db))
         print(f"full build of days 1-2 in {full.seconds:.1f}s", flush=True)
@@ -116,6 +123,7 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
             "select count(*), count(*) filter (where normalized_at = (select max(normalized_at) "
             "from intermediate.int_customer_records_normalized)) from intermediate.int_customer_records_normalized"
         ).fetchall()[0]
+        quality = score_xref(connection, landing.parent / "ground_truth")
         events = connection.execute(
             "select event, count(*) from marts.customer_id_history "
             "where run_at = (select max(run_at) from marts.customer_id_history) group by all order by all"
@@ -145,6 +153,8 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
     print(f"ID churn: {churned:,} of {unchanged:,} unchanged people got a new ID "
           f"({churned / unchanged if unchanged else 0:.4%}; {before_people:,} people on day 1)")
     print(f"ID events on day 2: {dict(events)}")
+    print(f"incremental result against the ground truth: precision {quality.precision:.4f}, "
+          f"recall {quality.recall:.4f}, F1 {quality.f1:.4f}")
     print("slowest models, incremental run:")
     for model, seconds in sorted(inc_models.items(), key=lambda kv: -kv[1])[:8]:
         print(f"  {model:<44}{seconds:>8.1f}  (full build {full_models.get(model, float('nan')):.1f})")

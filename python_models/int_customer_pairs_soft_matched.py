@@ -8,13 +8,19 @@ from customer360 import PROJECT_DIR
 from customer360.dbt_helpers import previous_table
 from customer360.linkage.incremental import update_pairs
 from customer360.linkage.model import load_model
+from customer360.linkage.settings import INPUT_COLUMNS
 
 
 def model(dbt, session):
     dbt.config(materialized="table", schema="intermediate")
     model_path = dbt.config.meta_get("splink_model_path")
     review_lower = dbt.config.meta_get("review_lower_probability")
-    records = dbt.ref("int_customer_records_normalized").to_arrow_table()
+    # only what linkage reads: the other columns would be copied into Python for nothing
+    records = (
+        dbt.ref("int_customer_records_normalized")
+        .project(", ".join([*INPUT_COLUMNS, "normalized_at"]))
+        .to_arrow_table()
+    )
     return update_pairs(
         records,
         previous_table(session, dbt.this),
