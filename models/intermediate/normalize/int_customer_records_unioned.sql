@@ -1,5 +1,14 @@
 -- One contract for every customer-like record, whatever system it comes from. Raw values only:
 -- normalization happens in int_customer_records_normalized.
+-- Incremental: a daily run writes only the records whose current version comes from a file not
+-- unioned yet. Records are never removed: a staged key stays staged in its newest version.
+{{ config(
+    materialized='incremental',
+    unique_key='customer_record_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 crm_customers as (
@@ -107,3 +116,11 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as unioned_before
+        where
+            unioned_before.customer_record_id = final.customer_record_id
+            and unioned_before._landed_file = final._landed_file
+    )
+{%- endif %}
