@@ -12,9 +12,17 @@ customers as (
 
 ),
 
+-- the staged lines with their order's master customer (fct_orders), rather than fct_order_lines:
+-- the same rows, and the daily run starts this mart while fct_order_lines is still being built
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
 order_lines as (
 
-    select * from {{ ref('fct_order_lines') }}
+    select * from {{ ref('stg_sales__order_lines') }}
 
 ),
 
@@ -61,9 +69,9 @@ purchases as (
         customer_keys.customer_key,
         product_keys.product_key
     from order_lines
-    inner join customer_keys on order_lines.master_customer_id = customer_keys.master_customer_id
+    inner join orders on order_lines.order_id = orders.order_id
+    inner join customer_keys on orders.master_customer_id = customer_keys.master_customer_id
     inner join product_keys on order_lines.sku = product_keys.sku
-    where order_lines.is_product_known
 
 ),
 
