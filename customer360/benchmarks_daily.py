@@ -102,7 +102,8 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
         incremental = run_measured([*cli, "--target-path", str(incremental_target)], env(incremental_db))
         print(f"incremental day-2 build in {incremental.seconds:.1f}s", flush=True)
         run_measured([sys.executable, "-c", "from customer360.cli import run_dbt; import sys; "
-                      f"sys.exit(not run_dbt(['parse', *{dbt_vars!r}, '--target-path', {str(full_target)!r}]))"],
+                      f"sys.exit(not run_dbt(['parse', '--target', 'dev', *{dbt_vars!r}, "
+                      f"'--target-path', {str(full_target)!r}]))"],
                      env(full_db))
         full = run_measured([*cli, "--target-path", str(full_target)], env(full_db))
         print(f"full build of days 1-2 in {full.seconds:.1f}s", flush=True)
