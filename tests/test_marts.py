@@ -88,7 +88,8 @@ def test_customer_recommendations_fill_every_list_with_unbought_products(marts):
     assert per_customer == (5, 5, customers)
     already_bought = rows(marts, """
         select count(*) from marts.mart_customer_recommendations as r
-        inner join marts.fct_order_lines as l on r.master_customer_id = l.master_customer_id and r.sku = l.sku
+        inner join marts.fct_orders as o on r.master_customer_id = o.master_customer_id
+        inner join staging.stg_sales__order_lines as l on o.order_id = l.order_id and r.sku = l.sku
     """)[0][0]
     assert already_bought == 0
     reasons = dict(rows(marts, "select reason, count(*) from marts.mart_customer_recommendations group by all"))
