@@ -6,7 +6,8 @@ process: the incremental daily `dbt build` of the existing warehouse, and a full
 the same two days into a fresh warehouse (the baseline). Both run the production build (every
 model, data test and snapshot; the unit tests run in CI). It then compares the two results: the
 partition of records into people (pairwise agreement) and ID churn (unchanged people whose ID
-changed overnight).
+changed overnight). Last, it builds the same day once more with nothing new landed: the part of a
+daily run that does not shrink with the delta. Seconds are also summed per pipeline stage.
 """
 
 from __future__ import annotations
@@ -25,6 +26,43 @@ from customer360.benchmarks import IDENTITY_RESOLUTION_MODELS, dbt_node_seconds,
 from customer360.evaluation import score_xref
 
 IDENTITY_LAYER = ["int_customer_records_normalized", *IDENTITY_RESOLUTION_MODELS, "customer_id_history"]
+
+# The pipeline stage of a dbt file, by its folder (first matching prefix); the README's pipeline.
+STAGES = [
+    ("seeds/", "reference seeds"),
+    ("models/staging/", "staging + quarantine"),
+    ("models/quarantine/", "staging + quarantine"),
+    ("models/intermediate/normalize/", "normalize"),
+    ("models/intermediate/match/", "match"),
+    ("python_models/int_customer_clusters", "align"),
+    ("python_models/", "match"),
+    ("models/intermediate/align/", "align"),
+    ("models/marts/customer/", "align"),
+    ("snapshots/", "align"),
+    ("models/marts/sales/", "facts"),
+    ("models/marts/web/", "facts"),
+    ("models/marts/", "analytics marts"),
+]
+
+
+def stage_seconds(target: Path) -> dict[str, float]:
+    """Summed execution seconds per pipeline stage: each model, seed or snapshot by its file, each
+    data test with the node it tests."""
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+
+    def stage(unique_id: str) -> str:
+        node = nodes.get(unique_id, {})
+        if node.get("resource_type") == "test":
+            tested = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), "")
+            return stage(tested)
+        path = node.get("original_file_path", "")
+        return next((name for prefix, name in STAGES if path.startswith(prefix)), "other")
+
+    totals: dict[str, float] = {}
+    for result in json.loads((target / "run_results.json").read_text())["results"]:
+        name = stage(result["unique_id"])
+        totals[name] = totals.get(name, 0.0) + result["execution_time"]
+    return totals
 
 
 AGREEMENT_SQL = """
@@ -107,6 +145,7 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
                      env(full_db))
         full = run_measured([*cli, "--target-path", str(full_target)], env(full_db))
         print(f"full build of days 1-2 in {full.seconds:.1f}s", flush=True)
+        inc_stages, full_stages = stage_seconds(incremental_target), stage_seconds(full_target)
 
         built = ("model", "snapshot")
         inc_models = dbt_node_seconds(incremental_target / "run_results.json", built)
@@ -130,6 +169,14 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
             "where run_at = (select max(run_at) from marts.customer_id_history) group by all order by all"
         ).fetchall()
         connection.close()
+
+        # the same day once more: nothing new landed, so this is what a daily run costs whatever
+        # the delta (dbt itself, checks over whole tables, marts computed over all customers)
+        repeat_target = root / "target_repeat"
+        shutil.rmtree(repeat_target, ignore_errors=True)
+        shutil.copytree(incremental_target, repeat_target)
+        repeat = run_measured([*cli, "--target-path", str(repeat_target)], env(incremental_db))
+        repeat_stages = stage_seconds(repeat_target)
     finally:
         if not keep and workdir is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -148,6 +195,12 @@ def daily(people: int, seed: int, fraction: float, workdir: Path | None, keep: b
     print(f"{'identity layer (sum of model s)':<44}{identity_inc:>12.1f}{identity_full:>12.1f}"
           f"{identity_inc / identity_full:>8.2f}")
     print(f"{'peak memory MB':<44}{incremental.peak_rss_mb:>12.0f}{full.peak_rss_mb:>12.0f}")
+    print(f"{'same day again, nothing new (wall s)':<44}{repeat.seconds:>12.1f}{full.seconds:>12.1f}"
+          f"{repeat.seconds / full.seconds:>8.2f}")
+    print("per pipeline stage, models and their data tests (sum of s; the same day again in brackets):")
+    for name in dict.fromkeys(name for _, name in STAGES):
+        inc, whole, again = inc_stages.get(name, 0.0), full_stages.get(name, 0.0), repeat_stages.get(name, 0.0)
+        print(f"  {name:<42}{inc:>12.1f}{whole:>12.1f}{inc / whole if whole else float('nan'):>8.2f}  ({again:.1f})")
     print("target: incremental <= 0.10 of the full build")
     print(f"pairwise agreement incremental vs full: {both / either if either else 1.0:.6f} "
           f"({both:,} of {either:,} same-person pairs; records {n_inc:,} / {n_full:,})")

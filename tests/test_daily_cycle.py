@@ -98,8 +98,8 @@ MATCH_TABLES = ["intermediate.int_customer_pairs_hard_matched", "intermediate.in
 DAILY_TABLES = {"intermediate.int_customer_records_aligned": "aligned_at", "marts.customer_xref": "aligned_at",
                 "marts.dim_customer": "computed_at", **{table: "records_normalized_through" for table in MATCH_TABLES},
                 "intermediate.int_customer_records_unioned": None,
-                **{table: None for table in FACT_TABLES},
-                **{table: None for table in BASE_TABLES}}
+                **{table: "_sources_loaded_at" for table in FACT_TABLES},
+                **{table: "_loaded_at" for table in BASE_TABLES}}
 
 
 # the Splink pairs without the watermark, which says up to which day the table was scored

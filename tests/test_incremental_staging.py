@@ -52,7 +52,7 @@ def land(landing: Path, day: int) -> None:
 
 
 def base_rows(database: Path) -> dict[str, list]:
-    return sorted_rows(database, {model: f"select * from staging.{model}" for model in MODELS})
+    return sorted_rows(database, {model: f"select * exclude (_loaded_at) from staging.{model}" for model in MODELS})
 
 
 def status(database: Path, model: str) -> dict[str, list]:

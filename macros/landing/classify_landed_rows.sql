@@ -7,6 +7,8 @@
     `_landed_key` is the key as one value (nulls included), the unique key of an incremental base
     model: when new files land, every earlier row of a key they carry is classified again with
     them (a newer version supersedes it) and replaces its old row; other keys are not touched.
+    `_loaded_at` is the run that wrote the row (classified it last): models downstream of the stg_
+    views pick the rows loaded since they last ran by it.
 -#}
 {% macro classify_landed_rows(from_cte, key_columns, newest_first='_landed_file desc') -%}
     {%- set key = key_columns | join(', ') -%}
@@ -20,7 +22,8 @@
         case
             when invalid_reason is not null then invalid_reason
             when copy_in_file > 1 then 'duplicate key ({{ key }}) within one landed file'
-        end as quarantine_reason
+        end as quarantine_reason,
+        {{ run_timestamp() }} as _loaded_at
     from (
         select
             *,
@@ -44,7 +47,7 @@
 
                 union all by name
 
-                select * exclude (copy_in_file, version_rank, row_status, quarantine_reason)
+                select * exclude (copy_in_file, version_rank, row_status, quarantine_reason, _loaded_at)
                 from {{ this }} as earlier
                 where
                     _landed_key in (select {{ landed_key(key_columns) }} from {{ from_cte }})

@@ -1,8 +1,10 @@
 -- Web events carried to the master customer. Events before login carry only an anonymous_id;
 -- when that anonymous_id logs in later, the events are attributed to that account.
--- Incremental: the query yields every row; a daily run writes only the rows that are new or
--- differ from the table (except), so an unchanged row is not rewritten. Rows never disappear
--- from a fact: a key, once staged, stays staged in its newest version.
+-- Incremental: a daily run recomputes only the events loaded after the newest input the table
+-- holds (_sources_loaded_at), the events of the anonymous_ids those carry (a login attributes
+-- earlier anonymous events) and the events of accounts aligned since, and writes those that are
+-- new or differ (except). Rows never disappear from a fact: a key, once staged, stays staged in
+-- its newest version.
 {{ config(
     materialized='incremental',
     unique_key='event_id',
@@ -24,16 +26,57 @@ xref as (
     where source = 'webshop'
 
 ),
+{%- if is_incremental() %}
+
+{%- set loaded_before = '(select max(_sources_loaded_at) from ' ~ this ~ ')' %}
+
+loaded_events as (
+
+    select * from events
+    where _loaded_at > {{ loaded_before }}
+
+),
+
+changed_events as (
+
+    select event_id from loaded_events
+
+    union
+
+    select events.event_id
+    from events
+    semi join loaded_events on events.anonymous_id = loaded_events.anonymous_id
+
+    union
+
+    select events_before.event_id
+    from {{ this }} as events_before
+    inner join xref on events_before.resolved_account_id = xref.source_record_key
+    where xref.aligned_at > {{ loaded_before }}
+
+),
+
+changed_anonymous_ids as (
+
+    select distinct events.anonymous_id
+    from events
+    semi join changed_events on events.event_id = changed_events.event_id
+
+),
+{%- endif %}
 
 -- the first account each anonymous_id logged into, and when
 anonymous_logins as (
 
     select
-        anonymous_id,
-        arg_min(account_id, occurred_at) as account_id
+        events.anonymous_id,
+        arg_min(events.account_id, events.occurred_at) as account_id
     from events
-    where account_id is not null and anonymous_id is not null
-    group by anonymous_id
+    {%- if is_incremental() %}
+        semi join changed_anonymous_ids on events.anonymous_id = changed_anonymous_ids.anonymous_id
+    {%- endif %}
+    where events.account_id is not null and events.anonymous_id is not null
+    group by events.anonymous_id
 
 ),
 
@@ -49,6 +92,9 @@ attributed as (
         end as attribution
     from events
     left join anonymous_logins on events.anonymous_id = anonymous_logins.anonymous_id
+    {%- if is_incremental() %}
+        semi join changed_events on events.event_id = changed_events.event_id
+    {%- endif %}
 
 ),
 
@@ -64,7 +110,8 @@ final as (
         attributed.resolved_account_id,
         attributed.attribution,
         xref.master_customer_id,
-        xref.master_customer_id is not null as is_customer_matched
+        xref.master_customer_id is not null as is_customer_matched,
+        greatest(attributed._loaded_at, xref.aligned_at) as _sources_loaded_at
     from attributed
     left join xref on attributed.resolved_account_id = xref.source_record_key
 
@@ -75,5 +122,6 @@ select * from final
 
 except
 
-select * from {{ this }}
+select events_before.* from {{ this }} as events_before
+semi join changed_events on events_before.event_id = changed_events.event_id
 {%- endif %}

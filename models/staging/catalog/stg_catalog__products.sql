@@ -14,7 +14,8 @@ final as (
         product_name,
         coalesce(category, 'uncategorized') as category,
         unit_price,
-        _landed_file
+        _landed_file,
+        _loaded_at
     from base
 
 )

@@ -15,7 +15,8 @@ final as (
         channel,
         status,
         recorded_at,
-        _landed_file
+        _landed_file,
+        _loaded_at
     from base
 
 )

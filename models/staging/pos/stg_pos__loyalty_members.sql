@@ -19,7 +19,8 @@ final as (
         crm_customer_number,
         enrolled_at,
         updated_at,
-        _landed_file
+        _landed_file,
+        _loaded_at
     from base
 
 )

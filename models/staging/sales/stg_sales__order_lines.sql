@@ -15,7 +15,8 @@ final as (
         sku,
         quantity,
         unit_price,
-        _landed_file
+        _landed_file,
+        _loaded_at
     from base
 
 )

@@ -14,7 +14,8 @@ final as (
         channel,
         customer_key,
         ordered_at,
-        _landed_file
+        _landed_file,
+        _loaded_at
     from base
 
 )

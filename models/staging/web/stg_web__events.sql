@@ -16,7 +16,8 @@ final as (
         anonymous_id,
         event_type,
         sku,
-        _landed_file
+        _landed_file,
+        _loaded_at
     from base
 
 )

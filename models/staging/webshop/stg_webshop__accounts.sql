@@ -20,7 +20,8 @@ final as (
         country,
         created_at,
         updated_at,
-        _landed_file
+        _landed_file,
+        _loaded_at
     from base
 
 )
