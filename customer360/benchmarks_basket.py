@@ -140,6 +140,8 @@ def render_basket_sql(order_lines_relation: str, min_support: float, min_confide
     macro the model calls (basket_rules_ctes), so the benchmark cannot drift from the mart."""
     from dbt.cli.main import dbtRunner
 
+    from customer360.cli import release_warehouse
+
     inline = (
         f"with order_lines as (select order_id, sku, category from {order_lines_relation}), "
         f"{{{{ basket_rules_ctes('order_lines', min_support={min_support!r}, "
@@ -159,6 +161,7 @@ def render_basket_sql(order_lines_relation: str, min_support: float, min_confide
             raise RuntimeError(f"dbt could not render basket_rules_ctes: {result.exception}")
         return result.result.results[0].node.compiled_code
     finally:
+        release_warehouse()
         if saved is None:
             os.environ.pop("CUSTOMER360_DUCKDB_PATH", None)
         else:

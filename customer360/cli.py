@@ -35,10 +35,25 @@ def run_dbt(args: list[str]) -> bool:
     os.environ["CUSTOMER360_LANDING_DIR"] = str(landing_dir())
     os.environ["CUSTOMER360_DUCKDB_PATH"] = str(duckdb_path())
     duckdb_path().parent.mkdir(parents=True, exist_ok=True)
-    result = dbtRunner().invoke(
-        [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-    )
+    try:
+        result = dbtRunner().invoke(
+            [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+        )
+    finally:
+        release_warehouse()
     return bool(result.success)
+
+
+def release_warehouse() -> None:
+    """Closes the DuckDB file an in-process dbt invocation left open. dbt holds the file for the
+    whole build (keep_open: true in profiles.yml) and, in-process, beyond it: without this, the
+    same process could not open the warehouse to read it."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def cmd_generate(ns: argparse.Namespace) -> int:

@@ -280,6 +280,30 @@ def test_predict_changed_is_within_plus_between(records, model, pairs):
     assert sorted(map(str, got.to_pylist())) == sorted(map(str, expected.to_pylist()))
 
 
+def test_predict_between_leaves_out_existing_records_out_of_reach_and_loses_no_pair(records, model, pairs):
+    """predict_between hands Splink only the existing records that a blocking rule pairs with a
+    new one (existing_in_reach): far fewer records, and still every pair a full scoring finds
+    between the two sides, with the same probabilities."""
+    from customer360.linkage._common import load_prepared, new_connection
+    from customer360.linkage.predict import existing_in_reach
+
+    ids = records.column("customer_record_id").to_pylist()
+    new_ids = set(ids[::50])
+    is_new = pa.array([i in new_ids for i in ids])
+    new, existing = records.filter(is_new), records.filter(pc.invert(is_new))
+    con = new_connection()
+    in_reach = existing_in_reach(con, load_prepared(con, new, "n"), load_prepared(con, existing, "e"), model)
+    kept = con.execute(f"select count(*) from {in_reach}").fetchall()[0][0]
+    con.close()
+    assert 0 < kept < existing.num_rows / 2
+    crosses = pa.array([(l in new_ids) != (r in new_ids) for l, r in zip(
+        pairs.column("customer_record_id_l").to_pylist(), pairs.column("customer_record_id_r").to_pylist())])
+    expected = pairs.filter(crosses)
+    got = predict_between(new, existing, model)
+    assert expected.num_rows > 0
+    assert sorted(map(str, got.to_pylist())) == sorted(map(str, expected.to_pylist()))
+
+
 def test_accepts_a_duckdb_relation(records, model, pairs):
     import duckdb
 

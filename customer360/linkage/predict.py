@@ -114,6 +114,27 @@ def _predict_side(con, new: str, existing: str | None, term_frequencies: dict[st
     return _finish(con, db_api, preds, model, "where customer_record_id_l <> customer_record_id_r")
 
 
+def existing_in_reach(con, new: str, existing: str, model: dict[str, Any]) -> str:
+    """The records of ``existing`` that one of the model's prediction blocking rules pairs with a
+    record of ``new`` (either way round), as a new table. predict_between can pair no other
+    existing record, so leaving them out changes no pair, while Splink, its term-frequency joins
+    and the lookups then handle a small share of the records instead of all of them."""
+    rules = [rule["blocking_rule"] if isinstance(rule, dict) else rule
+             for rule in model["blocking_rules_to_generate_predictions"]]
+    paired = " union ".join(
+        f"select {side}.customer_record_id from {existing} as {side} "
+        f"semi join {new} as {other} on {rule}"
+        for rule in rules for side, other in (("l", "r"), ("r", "l"))
+    )
+    name = f"{existing}__in_reach"
+    con.execute(f"""
+        create or replace table {name} as
+        select * from {existing}
+        where customer_record_id in ({paired})
+    """).fetchall()
+    return name
+
+
 def predict_within(new_records: Any, model: dict[str, Any], *,
                    threshold_match_probability: float = DEFAULT_THRESHOLD) -> pa.Table:
     """Pairs within ``new_records`` (Splink ``linker.inference.predict_within``)."""
@@ -135,7 +156,7 @@ def predict_between(new_records: Any, existing_records: Any, model: dict[str, An
     """
     con = new_connection()
     new = load_prepared(con, new_records, "c360_new")
-    existing = load_prepared(con, existing_records, "c360_existing")
+    existing = existing_in_reach(con, new, load_prepared(con, existing_records, "c360_existing"), model)
     out = _predict_side(con, new, existing, term_frequency_tables(con, model, [existing, new]), model,
                         threshold_match_probability)
     con.close()
@@ -150,7 +171,7 @@ def predict_changed(changed_records: Any, unchanged_records: Any, model: dict[st
     once (at 1M records that saved 2 of 7.6 seconds)."""
     con = new_connection()
     new = load_prepared(con, changed_records, "c360_new")
-    existing = load_prepared(con, unchanged_records, "c360_existing")
+    existing = existing_in_reach(con, new, load_prepared(con, unchanged_records, "c360_existing"), model)
     term_frequencies = term_frequency_tables(con, model, [existing, new])
     out = pa.concat_tables([
         _predict_side(con, new, None, term_frequencies, model, threshold_match_probability),
