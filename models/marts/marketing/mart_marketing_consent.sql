@@ -45,10 +45,8 @@ customers as (
 
 changed_people as (
 
-    {%- set loaded_before = '(select max(_sources_loaded_at) from ' ~ this ~ ')' %}
-
     select master_customer_id from customers
-    where computed_at > {{ loaded_before }}
+    where computed_at > {{ sources_loaded_watermark() }}
 
     union
 
@@ -58,7 +56,7 @@ changed_people as (
         on
             consent_events.source = xref.source
             and consent_events.source_record_key = xref.source_record_key
-    where consent_events._loaded_at > {{ loaded_before }}
+    where consent_events._loaded_at > {{ sources_loaded_watermark() }}
 
 ),
 {%- endif %}

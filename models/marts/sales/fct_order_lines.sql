@@ -33,15 +33,13 @@ products as (
 
 changed_lines as (
 
-    {%- set loaded_before = '(select max(_sources_loaded_at) from ' ~ this ~ ')' %}
-
     -- fct_orders' input time covers the order, all its lines and its customer record
     select
         order_lines.order_id,
         order_lines.line_number
     from order_lines
     inner join orders on order_lines.order_id = orders.order_id
-    where orders._sources_loaded_at > {{ loaded_before }}
+    where orders._sources_loaded_at > {{ sources_loaded_watermark() }}
 
     union
 
@@ -50,7 +48,7 @@ changed_lines as (
         order_lines.line_number
     from order_lines
     inner join products on order_lines.sku = products.sku
-    where products._loaded_at > {{ loaded_before }}
+    where products._loaded_at > {{ sources_loaded_watermark() }}
 
 ),
 {%- endif %}

@@ -34,15 +34,13 @@ xref as (
 
 changed_orders as (
 
-    {%- set loaded_before = '(select max(_sources_loaded_at) from ' ~ this ~ ')' %}
-
     select order_id from orders
-    where _loaded_at > {{ loaded_before }}
+    where _loaded_at > {{ sources_loaded_watermark() }}
 
     union
 
     select order_id from order_lines
-    where _loaded_at > {{ loaded_before }}
+    where _loaded_at > {{ sources_loaded_watermark() }}
 
     union
 
@@ -52,7 +50,7 @@ changed_orders as (
         on
             orders.channel = xref.source
             and orders.customer_key = xref.source_record_key
-    where xref.aligned_at > {{ loaded_before }}
+    where xref.aligned_at > {{ sources_loaded_watermark() }}
 
 ),
 {%- endif %}

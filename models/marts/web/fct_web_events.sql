@@ -28,12 +28,10 @@ xref as (
 ),
 {%- if is_incremental() %}
 
-{%- set loaded_before = '(select max(_sources_loaded_at) from ' ~ this ~ ')' %}
-
 loaded_events as (
 
     select * from events
-    where _loaded_at > {{ loaded_before }}
+    where _loaded_at > {{ sources_loaded_watermark() }}
 
 ),
 
@@ -52,7 +50,7 @@ changed_events as (
     select events_before.event_id
     from {{ this }} as events_before
     inner join xref on events_before.resolved_account_id = xref.source_record_key
-    where xref.aligned_at > {{ loaded_before }}
+    where xref.aligned_at > {{ sources_loaded_watermark() }}
 
 ),
 
