@@ -1,8 +1,9 @@
 """Daily-run benchmark: the day-2 delta built incrementally against a full build of the same data.
 
 `customer360 benchmark daily --people N` generates day 1 for N people, trains the Splink model on
-it (as the README asks of your own data) and builds it, lands the day-2 delta (``--delta-fraction`` of the records, default 1%), then times, each in its own
-process: the incremental daily `dbt build` of the existing warehouse, and a full `dbt build` of
+it (as the README asks of your own data) and builds it, lands the day-2 delta
+(``--delta-fraction`` of the records, default 1%), then times, each in its own process: the
+incremental daily `dbt build` of the existing warehouse, and a full `dbt build` of
 the same two days into a fresh warehouse (the baseline). Both run the production build (every
 model, data test and snapshot; the unit tests run in CI). It then compares the two results: the
 partition of records into people (pairwise agreement) and ID churn (unchanged people whose ID

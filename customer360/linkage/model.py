@@ -51,17 +51,18 @@ def term_frequency_counts(con, table: str, min_count: int = TERM_FREQUENCY_MIN_C
     """
     counts = {}
     for col in lk_settings.TF_COLUMNS:
-        per_value = f"select {col} as value, count(*) as n from {table} where {col} is not null group by 1"
-        record_count, rare_average = con.execute(
-            f"select coalesce(sum(n), 0), avg(n) filter (where n < {int(min_count)}) from ({per_value})"
-        ).fetchall()[0]
-        common = con.execute(
-            f"select value, n from ({per_value}) where n >= {int(min_count)} order by value"
-        ).fetchall()
+        # one grouping of the column gives the total, the rare values' average and the common ones
+        record_count, rare_average, common = con.execute(f"""
+            select
+                coalesce(sum(n), 0),
+                avg(n) filter (where n < {int(min_count)}),
+                coalesce(list(struct_pack(value, n) order by value) filter (where n >= {int(min_count)}), [])
+            from (select {col} as value, count(*) as n from {table} where {col} is not null group by 1)
+        """).fetchall()[0]
         counts[col] = {
             "record_count": int(record_count),
             "rare_value_count": float(rare_average) if rare_average is not None else 1.0,
-            "value_counts": {str(value): int(n) for value, n in common},
+            "value_counts": {str(entry["value"]): int(entry["n"]) for entry in common},
         }
     return {"min_count": int(min_count), "columns": counts}
 
