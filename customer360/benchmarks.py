@@ -44,10 +44,11 @@ class ProcessRun:
     peak_rss_mb: float
 
 
-def run_measured(command: list[str], env: dict[str, str]) -> ProcessRun:
-    """Runs a child process to completion; its own wall time and peak resident memory."""
+def run_measured(command: list[str], env: dict[str, str], stdout=None) -> ProcessRun:
+    """Runs a child process to completion; its own wall time and peak resident memory. Its
+    output goes to ``stdout`` (a file) when given."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=PROJECT_DIR)
+    process = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=stdout)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -114,21 +114,40 @@ def read_table(sql: str):
         connection.close()
 
 
+def project_var(name: str):
+    """A var's value as dbt_project.yml sets it (the defaults the dbt models read too)."""
+    import yaml
+
+    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][name]
+
+
 def cmd_train(ns: argparse.Namespace) -> int:
-    from customer360.linkage.model import save_model, train
+    from customer360.linkage.model import TrainingError, save_model, train
+    from customer360.linkage.report import render_report, write_report
 
     # the model is trained on normalized records: build them (and only them) first
     # cautious: only the tests whose every parent is built (no cross-layer accounting tests)
-    if not run_dbt(["build", "--target", ns.target, "--select", "+int_customer_records_normalized",
-                    "--indirect-selection", "cautious"]):
+    if not run_dbt([*PRODUCTION_BUILD, "--target", ns.target, "--select", "+int_customer_records_normalized",
+                    "--indirect-selection", "cautious", *ns.dbt_args]):
         return 1
     records = read_table("select * from intermediate.int_customer_records_normalized")
     started = time.perf_counter()
-    trained = train(records, seed=ns.seed)
-    path = PROJECT_DIR / ns.model_path
-    save_model(trained, path)
-    print(f"trained on {records.num_rows:,} records in {time.perf_counter() - started:.1f}s -> {path}")
-    print("next: customer360 build")
+    try:
+        budget = {} if ns.comparisons_per_record is None else {"comparisons_per_record": ns.comparisons_per_record}
+        trained = train(records, seed=ns.seed, max_birth_year_gap=int(project_var("max_birth_year_gap")), **budget)
+    except TrainingError as error:
+        print(f"customer360 train: cannot train a model on these records: {error}", file=sys.stderr)
+        return 2
+    path = save_model(trained, PROJECT_DIR / ns.model_path)
+    report = write_report(trained, path)
+    print(render_report(trained))
+    info = trained["customer360_training"]
+    left_out = {c: why for c, why in info["columns"].items() if why != "used"}
+    if left_out:
+        print("columns left out: " + "; ".join(f"{c} ({why})" for c, why in left_out.items()))
+    print(f"trained on {info['trained_record_count']:,} of {records.num_rows:,} records in "
+          f"{time.perf_counter() - started:.1f}s -> {path}")
+    print(f"model report -> {report}: review it, then customer360 build")
     return 0
 
 
@@ -156,6 +175,10 @@ def cmd_benchmark(ns: argparse.Namespace) -> int:
         from customer360.benchmarks_basket import basket
 
         return basket(ns.order_lines, ns.seed, workdir=workdir)
+    if ns.suite == "own-data":
+        from customer360.benchmarks_own_data import own_data
+
+        return own_data(ns.sets, ns.seed, workdir, ns.keep)
     if ns.suite == "daily":
         from customer360.benchmarks_daily import daily
 
@@ -220,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     train_parser.add_argument("--target", default="dev")
     train_parser.add_argument("--seed", type=int, default=42)
     train_parser.add_argument("--model-path", default="python_models/splink_model.json")
+    train_parser.add_argument(
+        "--comparisons-per-record", type=float, default=None,
+        help="blocking budget: record pairs Splink may form per record, summed over its rules "
+             "(default: customer360.linkage.blocking.COMPARISONS_PER_RECORD)",
+    )
     train_parser.set_defaults(func=cmd_train)
 
     evaluate = commands.add_parser(
@@ -237,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark = commands.add_parser(
         "benchmark", help="print benchmark figures against the named baseline, measured in one run"
     )
-    benchmark.add_argument("suite", choices=["identity", "basket", "daily"])
+    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data"])
+    benchmark.add_argument("--sets", nargs="*", default=None,
+                           help="own-data: FEBRL sets to run (default: febrl1 febrl2 febrl3 febrl4)")
     benchmark.add_argument("--people", type=int, default=10_000, help="identity, daily: people to generate")
     benchmark.add_argument("--delta-fraction", type=float, default=0.01, help="daily: size of the day-2 delta")
     benchmark.add_argument(
@@ -263,9 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     ns, extra = parser.parse_known_args(argv)
-    if extra and ns.command != "build":
+    if extra and ns.command not in ("build", "train"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    ns.dbt_args = extra  # `customer360 build --select ...` passes dbt's own options through
+    # `customer360 build --select ...` (and train --vars ...) pass dbt's own options through
+    ns.dbt_args = extra
     return ns.func(ns)
 
 

@@ -1,29 +1,32 @@
 """dbt-duckdb plugin: registers the project's scalar functions on every connection dbt opens.
 
-SQL models (and their dbt unit tests) call `normalize_phone_e164(phone, country_code)`.
+SQL models (and their dbt unit tests) call `normalize_phone(phone, country_code)`, a struct of
+`e164` and `is_mobile` (one libphonenumber parse gives both).
 """
 
 from __future__ import annotations
 
+import duckdb
 import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
-from customer360.phones import to_e164
+from customer360.phones import parse_phone
+
+_PHONE = pa.struct([("e164", pa.string()), ("is_mobile", pa.bool_())])
 
 
-def _normalize_phone_e164(phones: pa.Array, regions: pa.Array) -> pa.Array:
-    return pa.array(
-        [to_e164(p, r) for p, r in zip(phones.to_pylist(), regions.to_pylist())], type=pa.string()
-    )
+def _normalize_phone(phones: pa.Array, regions: pa.Array) -> pa.Array:
+    parsed = [parse_phone(p, r) for p, r in zip(phones.to_pylist(), regions.to_pylist())]
+    return pa.array([{"e164": e164, "is_mobile": is_mobile} for e164, is_mobile in parsed], type=_PHONE)
 
 
 def register_functions(conn: DuckDBPyConnection) -> None:
     conn.create_function(
-        "normalize_phone_e164",
-        _normalize_phone_e164,
+        "normalize_phone",
+        _normalize_phone,
         ["VARCHAR", "VARCHAR"],
-        "VARCHAR",
+        duckdb.struct_type({"e164": "VARCHAR", "is_mobile": "BOOLEAN"}),
         type="arrow",
         null_handling="special",
         side_effects=False,

@@ -1,14 +1,21 @@
 """Clusters accepted match edges into people; reviewers' cannot-links split clusters, and
-automatic edges never join records whose birth years are too far apart (customer360.clustering).
+automatic edges never join records whose birth years are too far apart (customer360.clustering),
+unless the Splink model found no households in its training data (then birth dates typed as
+another date are no reason to keep one person's records apart).
 Daily runs cluster again only the components something changed in (update_clusters)."""
 
+from customer360 import PROJECT_DIR
 from customer360.clustering import update_clusters
 from customer360.dbt_helpers import previous_table
+from customer360.linkage._common import model_household_guards
+from customer360.linkage.model import load_model
 
 
 def model(dbt, session):
     dbt.config(materialized="table", schema="intermediate")
     max_birth_year_gap = dbt.config.meta_get("max_birth_year_gap")
+    model_path = dbt.config.meta_get("splink_model_path")
+    guards = model_household_guards(load_model(PROJECT_DIR / model_path))
     records = (
         dbt.ref("int_customer_records_normalized").project("customer_record_id, birth_year").to_arrow_table()
     )
@@ -25,5 +32,6 @@ def model(dbt, session):
         .to_arrow_table()
     )
     return update_clusters(
-        records, edges, cannot_links, previous_table(session, dbt.this), int(max_birth_year_gap)
+        records, edges, cannot_links, previous_table(session, dbt.this),
+        int(max_birth_year_gap) if guards else None,
     )

@@ -1,4 +1,5 @@
-"""Says whether the saved Splink model was trained on the records being linked now.
+"""Says whether the saved Splink model was trained on the records being linked now, and what
+training found about the data that the rules downstream follow (household guards).
 
 A model fits the data it was trained on: when most records are new to it (someone else's files),
 the singular test splink_model_was_trained_on_this_data warns to run `customer360 train` first.
@@ -7,6 +8,7 @@ the singular test splink_model_was_trained_on_this_data warns to run `customer36
 import pyarrow as pa
 
 from customer360 import PROJECT_DIR
+from customer360.linkage._common import model_household_guards
 from customer360.linkage.model import load_model, training_overlap
 
 
@@ -26,5 +28,6 @@ def model(dbt, session):
             "training_overlap": [float(overlap)],
             "minimum_training_overlap": [float(minimum)],
             "fits_data": [float(overlap) >= float(minimum)],
+            "household_guards": [model_household_guards(trained_model)],
         }
     )

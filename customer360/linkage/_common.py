@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from customer360.linkage.settings import INPUT_COLUMNS, TF_COLUMNS, prepare_sql
+from customer360.linkage.settings import INPUT_COLUMNS, UNIQUE_ID, prepare_sql
 
 SPLINK_LOG_LEVEL = logging.WARNING
 
@@ -43,12 +43,30 @@ def new_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def load_prepared(con: duckdb.DuckDBPyConnection, records: Any, name: str) -> str:
-    """Create table ``name`` in ``con`` with the prepared model input; return the name."""
+def model_placeholders(model: dict[str, Any]) -> dict[str, list[str]]:
+    """The placeholder values (shared by many people) a model treats as unknown."""
+    return (model.get("customer360_training") or {}).get("placeholders") or {}
+
+
+def model_household_guards(model: dict[str, Any]) -> bool:
+    """Whether the data the model was trained on holds households, so that Splink pairs need
+    compatible first names and people keep their birth years together (on unless training found
+    no households; customer360.linkage.model.household_guards)."""
+    return bool(((model.get("customer360_training") or {}).get("household_guards") or {}).get("on", True))
+
+
+def load_prepared(con: duckdb.DuckDBPyConnection, records: Any, name: str,
+                  placeholders: dict[str, list[str]] | None = None, limit: int | None = None) -> str:
+    """Create table ``name`` in ``con`` with the prepared model input (``placeholders`` read as
+    unknown); return the name. With ``limit``, at most that many records: a sample of those with
+    the smallest id hashes, the same sample whatever the row order."""
     table = _select_input(to_arrow(records))
     raw = f"{name}__raw"
     con.register(raw, table)
-    con.execute(f"create or replace table {name} as {prepare_sql(raw)}").fetchall()
+    source = raw
+    if limit is not None and table.num_rows > limit:
+        source = f"(select * from {raw} order by md5({UNIQUE_ID}) limit {int(limit)})"
+    con.execute(f"create or replace table {name} as {prepare_sql(source, placeholders)}").fetchall()
     con.unregister(raw)
     return name
 
@@ -63,8 +81,7 @@ def term_frequency_tables(con: duckdb.DuckDBPyConnection, model: dict[str, Any],
         raise ValueError("the Splink model has no term frequencies (an older model file): "
                          "retrain it with `customer360 train`")
     names = {}
-    for col in TF_COLUMNS:
-        counts = trained["columns"][col]
+    for col, counts in trained["columns"].items():
         known = f"c360_tf_known_{col}"
         con.register(known, pa.table({
             "value": pa.array(list(counts["value_counts"]), pa.string()),

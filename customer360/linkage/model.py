@@ -22,8 +22,12 @@ from customer360.linkage import settings as lk_settings
 from customer360.linkage._common import (
     SPLINK_LOG_LEVEL, load_prepared, new_connection, to_arrow,
 )
+from customer360.linkage.blocking import COMPARISONS_PER_RECORD, choose_rules, count_rule, marginal_counts
+from customer360.linkage.profile import (
+    column_verdicts, informative_columns, placeholder_values, profile_columns, shared_values,
+)
 
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 SKETCH_K = 1024
 #: values seen fewer times than this in the training data are stored only as an average: the
 #: model file then holds common names, never an individual's email address
@@ -41,7 +45,8 @@ def _sketch(con, table: str, k: int = SKETCH_K) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def term_frequency_counts(con, table: str, min_count: int = TERM_FREQUENCY_MIN_COUNT) -> dict[str, Any]:
+def term_frequency_counts(con, table: str, columns: list[str],
+                          min_count: int = TERM_FREQUENCY_MIN_COUNT) -> dict[str, Any]:
     """Per term-frequency column of the prepared ``table``: how many records have a value, the
     count of every value seen at least ``min_count`` times, and the average count of the others.
 
@@ -50,7 +55,7 @@ def term_frequency_counts(con, table: str, min_count: int = TERM_FREQUENCY_MIN_C
     finds the very pairs and probabilities a full scoring finds.
     """
     counts = {}
-    for col in lk_settings.TF_COLUMNS:
+    for col in columns:
         # one grouping of the column gives the total, the rare values' average and the common ones
         record_count, rare_average, common = con.execute(f"""
             select
@@ -79,48 +84,234 @@ def _round(x: Any) -> Any:
     return x
 
 
+class TrainingError(ValueError):
+    """The records cannot support a model; the message says what is missing and what to do."""
+
+
+#: fewer records than this cannot estimate a model
+MIN_TRAINING_RECORDS = 100
+#: an EM training rule needs at least this many record pairs
+MIN_EM_PAIRS = 20
+#: above this many records, training reads a sample of this size (the smallest id hashes)
+MAX_TRAINING_RECORDS = 2_000_000
+
+
+#: every comparison is estimated by this many EM sessions when the rules allow (Splink averages
+#: them): one session's blocking skews its pairs, and a second corrects what it misjudges
+EM_SESSIONS_PER_COMPARISON = 2
+MAX_EM_SESSIONS = 5
+
+
+def _design_training_rules(con, table: str, comparisons: list, columns: set[str]) -> tuple[list[dict], set[str]]:
+    """EM training rules in order of preference, each taken when it estimates a comparison that
+    fewer than EM_SESSIONS_PER_COMPARISON sessions have estimated (a rule cannot estimate the
+    comparisons of the columns it blocks on) and forms at least MIN_EM_PAIRS pairs; returns the
+    rules and the names of the comparisons no rule can estimate."""
+    inputs = {c.get_comparison("duckdb").output_column_name: lk_settings.comparison_input_columns(c)
+              for c in comparisons}
+    chosen: list[dict] = []
+    sessions = dict.fromkeys(inputs, 0)
+    for rule in lk_settings.TRAINING_RULES:
+        if len(chosen) >= MAX_EM_SESSIONS or min(sessions.values(), default=EM_SESSIONS_PER_COMPARISON) >= EM_SESSIONS_PER_COMPARISON:
+            break
+        if not rule.usable(columns):
+            continue
+        estimates = {name for name, cols in inputs.items() if not cols & rule.reads()}
+        if not any(sessions[name] < EM_SESSIONS_PER_COMPARISON for name in estimates):
+            continue
+        pairs = count_rule(con, table, rule)
+        if pairs < MIN_EM_PAIRS:
+            continue
+        chosen.append({"blocking_rule": rule.blocking_rule, "pairs": pairs, "estimates": sorted(estimates)})
+        for name in estimates:
+            sessions[name] += 1
+    return chosen, {name for name, n in sessions.items() if n == 0}
+
+
+#: the prior is refined on at most this many records (a sample of the smallest id hashes)
+PRIOR_SAMPLE_RECORDS = 200_000
+PRIOR_ITERATIONS = 2
+
+
+def _refine_prior(con, db_api, linker, table: str, records: int) -> list[float]:
+    """EM's own update of the prior, over every pair the prediction rules form: the expected
+    number of matching pairs (the sum of their match probabilities) over all pairs. The rules for
+    the prior assume they find a fixed share of the matches; where records are corrupted more
+    (or less) than that, this corrects it. On a sample above PRIOR_SAMPLE_RECORDS: matching pairs
+    and pairs shrink alike, so the share holds. Returns the prior after each iteration."""
+    sample = table
+    if records > PRIOR_SAMPLE_RECORDS:
+        sample = f"{table}__prior_sample"
+        con.execute(f"create or replace table {sample} as select * from {table} "
+                    f"order by md5({lk_settings.UNIQUE_ID}) limit {PRIOR_SAMPLE_RECORDS}").fetchall()
+    n = min(records, PRIOR_SAMPLE_RECORDS)
+    settings = linker.misc.save_model_to_json()
+    refined = Linker(db_api.register(sample), settings, log_level=SPLINK_LOG_LEVEL) if sample != table else linker
+    priors = []
+    for _ in range(PRIOR_ITERATIONS):
+        predictions = refined.inference.predict(threshold_match_probability=0.0, warning_mode="never")
+        expected = con.execute(f"select coalesce(sum(match_probability), 0) from {predictions.physical_name}").fetchall()[0][0]
+        prior = min(max(float(expected) / (n * (n - 1) / 2), 1e-9), 0.5)
+        refined._settings_obj._probability_two_random_records_match = prior
+        priors.append(prior)
+    linker._settings_obj._probability_two_random_records_match = priors[-1]
+    return priors
+
+
+#: households are in the data when at least this share of the pairs of records at one address
+#: with one last name carry clearly different first names (other people, not one person's typo)
+HOUSEHOLD_MIN_SHARE = 0.3
+#: fewer such pairs than this say nothing: the guards stay on
+HOUSEHOLD_MIN_PAIRS = 20
+
+
+def household_guards(con, table: str, columns: set[str]) -> dict[str, Any]:
+    """Whether the data holds households, which decides the household guards: a Splink pair is
+    linked only with compatible first names, and no person spans birth years further apart than
+    var max_birth_year_gap. Both keep household members apart (a shared address, landline and
+    surname outweigh different first names in Fellegi-Sunter), and both cost the matches whose
+    first name or birth date was typed as something else. Exports without households (a list
+    of individuals, the FEBRL sets) lose those matches for nothing: there the guards are off."""
+    needed = {"street", "house_number", "postcode", "last_name", "first_name"}
+    if not needed <= columns:
+        return {"on": True, "why": "no street, house number and postcode to find households by: on, to be safe"}
+    pairs, other_names = con.execute(f"""
+        select count(*), count(*) filter (
+            where l.first_name_canonical <> r.first_name_canonical
+            and jaro_winkler_similarity(l.first_name, r.first_name) < 0.8)
+        from {table} as l join {table} as r
+        on l.street = r.street and l.house_number_base = r.house_number_base and l.postcode = r.postcode
+            and l.last_name = r.last_name and l.{lk_settings.UNIQUE_ID} < r.{lk_settings.UNIQUE_ID}
+        where l.first_name is not null and r.first_name is not null
+    """).fetchall()[0]
+    share = other_names / pairs if pairs else 0.0
+    out = {"pairs_at_one_address_with_one_last_name": int(pairs), "with_other_first_names": int(other_names),
+           "share": round(share, 4)}
+    if pairs < HOUSEHOLD_MIN_PAIRS:
+        return {**out, "on": True, "why": f"fewer than {HOUSEHOLD_MIN_PAIRS} such pairs to tell: on, to be safe"}
+    if share >= HOUSEHOLD_MIN_SHARE:
+        return {**out, "on": True, "why": f"{share:.0%} of them are other people: the data holds households"}
+    return {**out, "on": False, "why": f"only {share:.0%} of them (below {HOUSEHOLD_MIN_SHARE:.0%}): one person's "
+            "records, some with a first name typed as another; no households to keep apart"}
+
+
 def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
           max_pairs_em: float | None = 2e6, recall_deterministic: float = 0.7,
+          comparisons_per_record: float = COMPARISONS_PER_RECORD,
+          max_training_records: int = MAX_TRAINING_RECORDS, max_birth_year_gap: int = 1,
           timings: dict[str, float] | None = None) -> dict[str, Any]:
-    """Train the model on normalized customer records (pyarrow Table or DuckDB relation)."""
+    """Train a model on normalized customer records (pyarrow Table or DuckDB relation), with
+    comparisons and blocking rules built from the columns that carry information in them.
+
+    Raises TrainingError when the records cannot support a model (too few, no informative
+    columns, no pair any rule could score)."""
     t0 = time.perf_counter()
     table = to_arrow(records)
+    record_count = table.num_rows
+    if record_count < MIN_TRAINING_RECORDS:
+        raise TrainingError(
+            f"{record_count:,} customer records: training needs at least {MIN_TRAINING_RECORDS}. "
+            "Land more of the export (every source, all of its rows), then train again.")
     con = new_connection()
-    name = load_prepared(con, table, "c360_train_records")
+    # placeholders are found on the records as they are, then read as unknown everywhere else
+    load_prepared(con, table, "c360_train_as_landed")
+    shared = shared_values(con, "c360_train_as_landed", max_birth_year_gap)
+    placeholders = placeholder_values(shared)
+    name = load_prepared(con, table, "c360_train_records", placeholders=placeholders,
+                         limit=max_training_records)
     n = con.execute(f"select count(*) from {name}").fetchall()[0][0]
-    if n < 2:
-        raise ValueError("need at least two records to train")
+    profile = profile_columns(con, name)
+    verdicts = column_verdicts(profile)
+    columns = informative_columns(profile)
+
+    rules, not_estimable = _design_training_rules(con, name, lk_settings.comparisons(columns), columns)
+    # a comparison no training rule can estimate would score with made-up weights: left out
+    comparisons = lk_settings.comparisons(columns, leave_out=not_estimable)
+    if len(comparisons) < 2:
+        used = ", ".join(sorted(columns)) or "none"
+        raise TrainingError(
+            "the records carry too little to tell people apart: matching columns with "
+            f"information: {used}. A model needs at least two of names, birth date or year, "
+            "e-mail, phone and address, filled in enough records for pairs of one person to "
+            "be found. Check that the export's columns are mapped onto the landing contract.")
+
+    candidates = [rule for rule in lk_settings.PREDICTION_RULES if rule.usable(columns)]
+    counted = choose_rules(con, name, candidates, n, comparisons_per_record)
+    chosen = [c.rule.blocking_rule for c in counted if c.chosen]
+    if not chosen:
+        raise TrainingError(
+            "no two records share the values any blocking rule pairs on (names with a postcode "
+            "or birth date, e-mail, phone, street and house number): there is nothing to match. "
+            "Check the landed files: are the duplicates in them?")
+    deterministic = [rule for rule in lk_settings.DETERMINISTIC_RULES
+                     if rule.usable(columns) and count_rule(con, name, rule) > 0]
+    if not deterministic:
+        raise TrainingError(
+            "no two records agree on a near-certain combination (e-mail and initial; first "
+            "name, last name and birth date or street and number; phone and names): the share "
+            "of duplicates cannot be estimated. Check that duplicates of one person are landed.")
+    if not rules:
+        raise TrainingError(
+            f"no EM training rule forms {MIN_EM_PAIRS} record pairs: the data is too thin to "
+            "estimate how often the columns agree for one person. Land more records.")
+
     db_api = DuckDBAPI(con)
     sdf = db_api.register(name)
-    linker = Linker(sdf, lk_settings.build_settings(), log_level=SPLINK_LOG_LEVEL)
+    linker = Linker(sdf, lk_settings.build_settings(columns, chosen, leave_out=not_estimable),
+                    log_level=SPLINK_LOG_LEVEL)
     t1 = time.perf_counter()
-
     linker.training.estimate_probability_two_random_records_match(
-        lk_settings.deterministic_rules(), recall=recall_deterministic)
+        [rule.blocking_rule for rule in deterministic], recall=recall_deterministic)
     t2 = time.perf_counter()
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
     t3 = time.perf_counter()
-    for rule in lk_settings.training_blocking_rules():
+    for rule in rules:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=max_pairs_em)
+            rule["blocking_rule"], estimate_without_term_frequencies=True, max_pairs=max_pairs_em)
     t4 = time.perf_counter()
+    prior_from_rules = linker._settings_obj._probability_two_random_records_match
+    priors = _refine_prior(con, db_api, linker, name, n)
+    t5 = time.perf_counter()
 
     model = linker.misc.save_model_to_json()
+    chosen_counts = {row["blocking_rule"]: row for row in marginal_counts(db_api, sdf, chosen, n)}
     by_source = dict(con.execute(
         f"select source, count(*) from {name} group by source order by source").fetchall())
     model["customer360_training"] = {
         "format": MODEL_FORMAT,
         "seed": seed,
-        "record_count": int(n),
+        "record_count": int(record_count),
+        "trained_record_count": int(n),
         "records_by_source": {str(k): int(v) for k, v in by_source.items()},
         "id_sketch": {"method": "kmv-md5_number_lower", "k": SKETCH_K,
-                      "hashes": [str(h) for h in _sketch(con, name)]},
-        "term_frequencies": term_frequency_counts(con, name),
+                      "hashes": [str(h) for h in _sketch(con, "c360_train_as_landed")]},
+        "term_frequencies": term_frequency_counts(con, name, [
+            c for c in lk_settings.TF_COLUMNS if lk_settings.DERIVED_FROM.get(c, c) in columns]),
+        "profile": profile,
+        "columns": {c: "used" if c in columns else verdicts[c] for c in lk_settings.MATCH_COLUMNS},
+        "comparisons_left_out": {
+            comparison: "no EM training rule leaves it to estimate" for comparison in sorted(not_estimable)},
+        "shared_values": shared,
+        "placeholders": placeholders,
+        "blocking": {
+            "comparisons_per_record": comparisons_per_record,
+            "budget": int(comparisons_per_record * n),
+            "rules": [{"blocking_rule": c.rule.blocking_rule, "comparisons": c.comparisons,
+                       "chosen": c.chosen, "why_not": c.why_not,
+                       **({k: v for k, v in chosen_counts[c.rule.blocking_rule].items() if k != "blocking_rule"}
+                          if c.chosen else {})}
+                      for c in counted],
+        },
+        "training_rules": rules,
+        "deterministic_rules": [rule.blocking_rule for rule in deterministic],
+        "prior": {"from_deterministic_rules": prior_from_rules, "refined": priors,
+                  "records": min(n, PRIOR_SAMPLE_RECORDS)},
+        "household_guards": household_guards(con, name, columns),
     }
     con.close()
     if timings is not None:
-        timings.update({"train_load_s": t1 - t0, "train_prior_s": t2 - t1,
-                        "train_u_s": t3 - t2, "train_em_s": t4 - t3, "train_total_s": t4 - t0})
+        timings.update({"train_load_s": t1 - t0, "train_prior_s": t2 - t1, "train_u_s": t3 - t2,
+                        "train_em_s": t4 - t3, "train_refine_prior_s": t5 - t4, "train_total_s": t5 - t0})
     return _round(json.loads(json.dumps(model)))
 
 

@@ -173,7 +173,7 @@ final as (
         end as match_method,
         strongest_edge.match_probability,
         {%- for column in ['first_name', 'last_name', 'gender', 'birth_date', 'birth_year', 'email',
-            'phone_e164', 'street', 'house_number', 'postcode', 'city', 'country_code'] %}
+            'phone_e164', 'phone_is_mobile', 'street', 'house_number', 'postcode', 'city', 'country_code'] %}
             anchored.{{ column }},
         {%- endfor %}
         anchored.created_at,

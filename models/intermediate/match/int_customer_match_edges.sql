@@ -94,10 +94,11 @@ soft_pairs_to_check as (
 ),
 
 -- Fellegi-Sunter adds up independent evidence, so a shared address, landline and surname can
--- outweigh clearly different first names: that is a household, not a person. Splink pairs are
--- linked only when the first names are compatible (one side unknown, same canonical name, a
--- close spelling, one typo, a short form that starts or ends the full name such as tine /
--- martine, or the names swapped, typos included); the rest stay visible in the review queue.
+-- outweigh clearly different first names: that is a household, not a person. Where the data
+-- holds households (linkage_model_fit), Splink pairs are linked only when the first names are
+-- compatible (one side unknown, same canonical name, a close spelling, one typo, a short form
+-- that starts or ends the full name such as tine / martine, or the names swapped, typos
+-- included); the rest stay visible in the review queue.
 soft_pairs_checked_now as (
 
     select
@@ -129,6 +130,13 @@ soft_pairs_checked as (
 
     select * from soft_pairs_checked_before
     {%- endif %}
+
+),
+
+-- the Splink model found households in its training data: household members are kept apart
+model_fit as (
+
+    select household_guards from {{ ref('linkage_model_fit') }}
 
 ),
 
@@ -178,7 +186,7 @@ edges as (
         match_probability,
         2 as edge_priority,
         match_probability >= {{ var('match_probability_accept') }}
-        and has_compatible_first_names as is_accepted,
+        and (has_compatible_first_names or not (select model_fit.household_guards from model_fit)) as is_accepted,
         has_compatible_first_names,
         records_normalized_through
     from soft_pairs_checked

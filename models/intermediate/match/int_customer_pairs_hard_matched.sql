@@ -1,9 +1,10 @@
--- Pairs of records that are certainly the same person, one row per rule that links them.
+-- Pairs of records that are certainly the same person, one row per rule that links them. A group
+-- of records sharing a value is linked only when they can be one person (macro hard_match_edges).
 -- Incremental: the query always yields the whole table. A daily run recomputes only the groups
 -- (rule, shared value) that a record normalized since the last run joins or leaves and keeps the
 -- other rows; the merge then writes only the difference (a recomputed row that was there before
--- gets only the new watermark). Other rules than the ones the table was computed with
--- (rules_version) recompute everything.
+-- gets only the new watermark). Other rules, group limits or placeholders than the ones the table
+-- was computed with (rules_version) recompute everything.
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',
@@ -12,7 +13,8 @@
     on_schema_change='fail',
 ) }}
 
-{%- set rules_version = local_md5(tojson(var('hard_match_rules'))) %}
+{%- set rules = tojson([var('hard_match_rules'), var('hard_match_max_records'), var('max_birth_year_gap'),
+    var('first_name_min_similarity')]) %}
 
 with
 
@@ -22,11 +24,28 @@ records as (
 
 ),
 
+placeholders as (
+
+    select * from {{ ref('int_identifier_placeholders') }}
+
+),
+
+-- the rules and the placeholders they skip: another version recomputes every group
+rules_version as (
+
+    select
+        md5(
+            '{{ rules }}|'
+            || coalesce((select string_agg(identifier || '=' || value, ',' order by identifier, value) from placeholders), '')
+        ) as rules_version
+
+),
+
 {% if is_incremental() -%}
 previous as (
 
     select * from {{ this }}
-    where rules_version = '{{ rules_version }}'
+    where rules_version = (select rules_version.rules_version from rules_version)
 
 ),
 
@@ -44,7 +63,7 @@ changed_groups as (
     select
         match_rule,
         matched_value
-    from ({{ hard_match_groups('changed_records') }}) as groups_now
+    from ({{ hard_match_groups('changed_records', 'placeholders') }}) as groups_now
 
     union
 
@@ -78,7 +97,7 @@ kept as (
 {% endif -%}
 recomputed as (
 
-    {{ hard_match_edges('records', only_groups='changed_groups' if is_incremental() else none) }}
+    {{ hard_match_edges('records', 'placeholders', only_groups='changed_groups' if is_incremental() else none) }}
 
 ),
 
@@ -108,7 +127,7 @@ final as (
         match_rule,
         matched_value,
         records_normalized_through,
-        '{{ rules_version }}' as rules_version
+        (select rules_version.rules_version from rules_version) as rules_version
     from edges
 
 )

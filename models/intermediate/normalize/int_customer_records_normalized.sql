@@ -16,7 +16,7 @@ reference_version as (
 
     select
         md5(
-            '{{ var("default_country") }}|{{ var("max_age_years") }}|{{ var("mobile_phone_pattern") }}|'
+            '{{ var("default_country") }}|{{ var("max_age_years") }}|'
             || (select string_agg(entry, ',' order by entry) from (
                 select 'nickname:' || nickname || '>' || canonical_name as entry from {{ ref('nicknames') }}
                 union all
@@ -24,6 +24,10 @@ reference_version as (
                 from {{ ref('street_type_abbreviations') }}
                 union all
                 select 'country:' || country_name || '>' || country_code from {{ ref('country_names') }}
+                union all
+                select 'language:' || country_code || '>' || language from {{ ref('country_languages') }}
+                union all
+                select 'placeholder:' || placeholder_name from {{ ref('placeholder_names') }}
                 union all
                 select 'postcode:' || country_code || '>' || pattern from {{ ref('postcode_patterns') }}
                 union all
@@ -72,6 +76,20 @@ country_names as (
 postcode_patterns as (
 
     select * from {{ ref('postcode_patterns') }}
+
+),
+
+-- the languages a country's addresses are written in: which street-type abbreviations apply
+country_languages as (
+
+    select * from {{ ref('country_languages') }}
+
+),
+
+-- "unknown", "onbekend", "xxx", "test": typed into a name field when the name was not known
+placeholder_names as (
+
+    select * from {{ ref('placeholder_names') }}
 
 ),
 
@@ -156,23 +174,16 @@ folded as (
 
     select
         *,
-        {{ fold_text('first_name_given') }} as first_name,
-        {{ fold_text('last_name_given') }} as last_name,
+        {{ fold_text('first_name_given') }} as first_name_folded,
+        {{ fold_text('last_name_given') }} as last_name_folded,
         {{ fold_text('street_given', keep='a-z0-9') }} as street_folded,
         {{ fold_text('city_raw', keep='a-z0-9') }} as city,
         {{ fold_text('country_raw') }} as country_folded,
         lower(replace(trim(email_raw), ' ', '')) as email_cleaned,
-        -- "B-1000", "1000 ", "nl-1234 ab" -> "1000", "1234AB"
-        regexp_replace(upper(regexp_replace(postcode_raw, '\s', '', 'g')), '^(B|BE|L|LU|NL|F|FR|D|DE)-', '')
+        -- "B-1000", "1000 ", "nl-1234 ab", "DK-2100" -> "1000", "1234AB", "2100": the country's
+        -- letters before a hyphen go, the postcode's own letters (NL, GB, CA) stay
+        regexp_replace(upper(regexp_replace(postcode_raw, '\s', '', 'g')), '^[A-Z]{1,3}-([0-9])', '\1')
             as postcode_cleaned,
-        coalesce(
-            try_cast(birth_date_raw as date),
-            try_cast(try_strptime(birth_date_raw, '%d/%m/%Y') as date),
-            try_cast(try_strptime(birth_date_raw, '%d.%m.%Y') as date),
-            try_cast(try_strptime(birth_date_raw, '%d-%m-%Y') as date),
-            try_cast(try_strptime(birth_date_raw, '%Y/%m/%d') as date),
-            try_cast(try_strptime(birth_date_raw, '%Y%m%d') as date)
-        ) as birth_date_parsed,
         try_cast(birth_year_raw as integer) as birth_year_parsed
     from addresses_split
 
@@ -189,24 +200,66 @@ with_country as (
         case
             when folded.country_folded is null then 'defaulted'
             when country_names.country_code is null then 'unknown'
-        end as country_issue
+        end as country_issue,
+        -- the country rules the record's formats: an unknown country reads as the default one
+        coalesce(
+            case when folded.country_folded is null then '{{ var("default_country") }}' else country_names.country_code end,
+            '{{ var("default_country") }}'
+        ) as format_country,
+        case when first_name_placeholders.placeholder_name is null then folded.first_name_folded end as first_name,
+        case when last_name_placeholders.placeholder_name is null then folded.last_name_folded end as last_name,
+        first_name_placeholders.placeholder_name is not null
+        or last_name_placeholders.placeholder_name is not null as name_is_placeholder
     from folded
     left join country_names on folded.country_folded = country_names.country_name
+    left join placeholder_names as first_name_placeholders
+        on folded.first_name_folded = first_name_placeholders.placeholder_name
+    left join placeholder_names as last_name_placeholders
+        on folded.last_name_folded = last_name_placeholders.placeholder_name
 
 ),
 
--- Each street word is looked up once: whole-word abbreviations ("av" -> "avenue") and, for Dutch
--- compounds, the longest abbreviated ending ("kerkstr" -> "kerkstraat"; "marktpln" -> "marktplein",
--- not "marktplaan"). Endings apply to Dutch-speaking countries only: a German "Hauptstr" stays.
+with_birth_date as (
+
+    select
+        *,
+        -- day first, as Europe writes it; month first where the country writes it so (US)
+        coalesce(
+            try_cast(birth_date_raw as date),
+            case when format_country = 'US' then try_cast(try_strptime(birth_date_raw, '%m/%d/%Y') as date) end,
+            try_cast(try_strptime(birth_date_raw, '%d/%m/%Y') as date),
+            try_cast(try_strptime(birth_date_raw, '%d.%m.%Y') as date),
+            try_cast(try_strptime(birth_date_raw, '%d-%m-%Y') as date),
+            try_cast(try_strptime(birth_date_raw, '%Y/%m/%d') as date),
+            try_cast(try_strptime(birth_date_raw, '%Y%m%d') as date)
+        ) as birth_date_parsed
+    from with_country
+
+),
+
+-- Each street word is looked up once, with the abbreviations of the languages the record's
+-- country writes addresses in: whole words ("av" -> "avenue"), the last word (English "st" ->
+-- "street": "st kilda rd" keeps its saint) and, for compounds, the longest abbreviated ending
+-- ("kerkstr" -> "kerkstraat" in Dutch, "hauptstr" -> "hauptstrasse" in German; "marktpln" ->
+-- "marktplein", not "marktplaan").
 street_words as (
 
     select
         customer_record_id,
-        coalesce(country_code, '{{ var("default_country") }}') in ('BE', 'NL') as has_dutch_compounds,
+        format_country,
+        len(string_split(street_folded, ' ')) as word_count,
         unnest(string_split(street_folded, ' ')) as word,
         unnest(range(1, len(string_split(street_folded, ' ')) + 1)) as word_position
-    from with_country
+    from with_birth_date
     where street_folded is not null
+
+),
+
+street_rules as (
+
+    select street_types.*, country_languages.country_code
+    from street_types
+    inner join country_languages on street_types.language = country_languages.language
 
 ),
 
@@ -222,19 +275,23 @@ street_words_standardized as (
             street_words.word
         ) as word
     from street_words
-    left join street_types as word_rule
+    left join street_rules as word_rule
         on
-            word_rule.match_on = 'word'
+            street_words.format_country = word_rule.country_code
             and street_words.word = word_rule.abbreviation
-    left join street_types as suffix_rule
+            and (
+                word_rule.match_on = 'word'
+                or (word_rule.match_on = 'last_word' and street_words.word_position = street_words.word_count)
+            )
+    left join street_rules as suffix_rule
         on
-            suffix_rule.match_on = 'suffix'
-            and street_words.has_dutch_compounds
+            street_words.format_country = suffix_rule.country_code
+            and suffix_rule.match_on = 'suffix'
             and length(street_words.word) > length(suffix_rule.abbreviation)
             and suffix(street_words.word, suffix_rule.abbreviation)
     qualify row_number() over (
         partition by street_words.customer_record_id, street_words.word_position
-        order by length(suffix_rule.abbreviation) desc nulls last
+        order by length(suffix_rule.abbreviation) desc nulls last, word_rule.standard_form
     ) = 1
 
 ),
@@ -253,9 +310,10 @@ prepared as (
 
     select
         *,
-        -- libphonenumber reads numbers without a country prefix in the record's country
-        normalize_phone_e164(phone_raw, coalesce(country_code, '{{ var("default_country") }}')) as phone_e164
-    from with_country
+        -- libphonenumber reads numbers without a country prefix in the record's country, and
+        -- tells a mobile (personal) from a landline (a household's) in the number's own country
+        normalize_phone(phone_raw, format_country) as phone
+    from with_birth_date
 
 ),
 
@@ -270,6 +328,7 @@ normalized as (
         prepared.first_name,
         coalesce(nicknames.canonical_name, prepared.first_name) as first_name_canonical,
         prepared.last_name,
+        prepared.name_is_placeholder,
         case
             when lower(trim(prepared.gender_raw)) in ('m', 'male', 'man', 'h', 'homme', 'mr', 'dhr')
                 then 'm'
@@ -321,25 +380,28 @@ normalized as (
             false
         ) as email_is_invalid,
 
-        prepared.phone_e164,
-        coalesce(prepared.phone_raw is not null and prepared.phone_e164 is null, false) as phone_is_invalid,
-        regexp_full_match(prepared.phone_e164, '{{ var("mobile_phone_pattern") }}') as phone_is_mobile,
+        prepared.phone.e164 as phone_e164,
+        coalesce(prepared.phone_raw is not null and prepared.phone.e164 is null, false) as phone_is_invalid,
+        prepared.phone.is_mobile as phone_is_mobile,
 
         streets.street,
         {{ normalize_house_number('prepared.house_number_given') }} as house_number,
+        -- validated against the country's pattern; a country without one keeps the cleaned form
         case
+            when postcode_patterns.pattern is null then prepared.postcode_cleaned
             when regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern)
                 then prepared.postcode_cleaned
         end as postcode,
         coalesce(
             prepared.postcode_cleaned is not null
-            and not coalesce(regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern), false),
+            and postcode_patterns.pattern is not null
+            and not regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern),
             false
         ) as postcode_is_invalid,
         prepared.city,
         -- the Belgian municipality (NIS code): from a valid postcode, else from the city's name
         case
-            when coalesce(prepared.country_code, '{{ var("default_country") }}') = 'BE'
+            when prepared.format_country = 'BE'
                 then coalesce(postcode_municipalities.municipality_code, municipality_names.municipality_code)
         end as municipality_code,
         prepared.country_code,
@@ -353,8 +415,7 @@ normalized as (
     from prepared
     left join nicknames on prepared.first_name = nicknames.nickname
     left join streets on prepared.customer_record_id = streets.customer_record_id
-    left join postcode_patterns
-        on coalesce(prepared.country_code, '{{ var("default_country") }}') = postcode_patterns.country_code
+    left join postcode_patterns on prepared.format_country = postcode_patterns.country_code
     left join postcode_municipalities
         on
             regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern)

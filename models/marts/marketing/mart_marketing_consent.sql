@@ -142,10 +142,7 @@ contact as (
     select
         master_customer_id,
         email,
-        case
-            when regexp_full_match(phone_e164, '{{ var("mobile_phone_pattern") }}')
-                then phone_e164
-        end as mobile_phone_e164,
+        case when phone_is_mobile then phone_e164 end as mobile_phone_e164,
         case
             when street is not null and postcode is not null
                 then concat_ws(
