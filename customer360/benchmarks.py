@@ -26,6 +26,8 @@ from customer360 import PROJECT_DIR
 from customer360.evaluation import pairwise_scores, score_xref, truth_relation
 
 IDENTITY_RESOLUTION_MODELS = [
+    "int_identifier_placeholders",
+    "linkage_model_fit",
     "int_customer_pairs_hard_matched",
     "int_manual_match_decisions",
     "int_customer_pairs_soft_matched",
