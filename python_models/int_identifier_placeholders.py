@@ -1,4 +1,4 @@
-"""The identifier values the saved Splink model reads as unknown: placeholders that at least ten
+"""The identifier values the saved Splink model reads as unknown: placeholders that at least six
 different people carry in its training data (noemail@..., a shop's phone typed in for customers,
 1970-01-01). Hard rules never match on them (int_customer_pairs_hard_matched), as Splink never
 scores them; customer360.linkage.profile finds them when `customer360 train` runs.

@@ -29,6 +29,8 @@ from customer360.generator.population import CHUNK_SIZE, REFERENCE_DATE
 __all__ = ["generate", "REFERENCE_DATE", "CHUNK_SIZE", "GROUND_TRUTH_SCHEMA", "FILE_NAME"]
 
 FILE_NAME = "day_001.parquet"
+#: a chunk's table of the e-mail addresses it shares by design (not written)
+SHARED_EMAILS = "_shared_emails"
 GROUND_TRUTH_SCHEMA = pa.schema([
     ("source", pa.string()), ("source_record_key", pa.string()), ("person_id", pa.string()),
     ("is_corrupted", pa.bool_()),
@@ -87,6 +89,8 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
             for tables in results:
                 mailboxes.make_unique(tables)
                 for name, table in tables.items():
+                    if name == SHARED_EMAILS:
+                        continue
                     writers[name].write_table(table)
                     if name in counts:
                         counts[name] += table.num_rows
@@ -117,8 +121,9 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
 class _Mailboxes:
     """One mailbox, one owner: the first person (in chunk order) to use an address owns it, and
     anyone else drawing the same address gets a numbered variant, as mail providers would force.
-    Chunks are generated independently, so the check runs here, where they meet in order. Family
-    addresses (familie.x@ / famille.x@) are shared by design within a household and exempt."""
+    Chunks are generated independently, so the check runs here, where they meet in order. The
+    addresses a chunk shares by design (a family's or a partner's address, the placeholders staff
+    type in: its SHARED_EMAILS table) are exempt."""
 
     KEYED = {"crm/customers": ("crm", "customer_number"), "webshop/accounts": ("webshop", "account_id")}
 
@@ -135,6 +140,7 @@ class _Mailboxes:
                 truth.column("person_id").to_pylist(),
             )
         }
+        shared = {e.lower() for e in tables[SHARED_EMAILS].column("email").to_pylist()}
         for name, (source, key_column) in self.KEYED.items():
             table = tables[name]
             emails = table.column("email").to_pylist()
@@ -145,7 +151,7 @@ class _Mailboxes:
                 if not email or person is None:
                     continue
                 mailbox = email.strip().lower()
-                if mailbox.startswith(("familie.", "famille.")):
+                if mailbox in shared:
                     continue
                 owner = self.owners.setdefault(mailbox, person)
                 if owner != person:

@@ -360,11 +360,17 @@ def _birth_date_text(p: Person, r: random.Random) -> str | None:
     return d.isoformat()
 
 
+def typed_in(r: random.Random, share: float, values: list):
+    """With probability ``share``, the value staff typed in for a missing one (shared by many)."""
+    return values[int(r.random() * len(values))] if r.random() < share else None
+
+
 def crm_row(p: Person, key: str | None, r: random.Random) -> list:
     created, updated = record_times(r)
     first, last = person_names(p, r)
     if r.random() < 0.03:
         first, last = last, first
+    first = typed_in(r, 0.002, ref.PLACEHOLDER_FIRST_NAMES) or first
     addr = pick_address(p, created, updated, r)
     street, city, lang = street_city(addr, r)
     if r.random() < 0.12:
@@ -377,8 +383,10 @@ def crm_row(p: Person, key: str | None, r: random.Random) -> list:
         street_f, house = street, number + box
     if r.random() < 0.04:
         street_f = None
-    return [key, first, last, _gender_text(p.gender, r), _birth_date_text(p, r),
-            record_email(p, r), record_phone(p, r), street_f, house,
+    birth = typed_in(r, 0.008, ref.DEFAULT_BIRTH_DATES) or _birth_date_text(p, r)
+    email = typed_in(r, 0.015, ref.PLACEHOLDER_EMAILS) or record_email(p, r)
+    return [key, first, last, _gender_text(p.gender, r), birth,
+            email, record_phone(p, r), street_f, house,
             postcode_text(addr, r, False), city_text(city, r), _COUNTRY[addr.country](r),
             ts(created), ts(updated), p.pid, False, created]
 
@@ -426,9 +434,12 @@ def pos_row(p: Person, key: str | None, crm: str | None, r: random.Random) -> li
     first, last = person_names(p, r)
     if r.random() < 0.03:
         first, last = last, first
+    first = typed_in(r, 0.005, ref.PLACEHOLDER_FIRST_NAMES) or first
     addr = pick_address(p, created, updated, r)
     year = str(date.fromordinal(p.birth_ord).year) if r.random() < 0.85 else None
-    return [key, first, last, year, record_phone(p, r), postcode_text(addr, r, False), crm,
+    shop_phone = typed_in(r, 0.02, ref.SHOP_PHONES)
+    phone = format_phone(shop_phone, r) if shop_phone else record_phone(p, r)
+    return [key, first, last, year, phone, postcode_text(addr, r, False), crm,
             ts(created), ts(updated), p.pid, False, created]
 
 
@@ -777,6 +788,8 @@ def _build_chunk(seed: int, people: int, chunk: int) -> dict[str, pa.Table]:
         "web/events": _table(web_events, LANDING_TABLES[("web", "events")]),
         "consent/events": _table(consent_rows, LANDING_TABLES[("consent", "events")]),
     }
+    shared = sorted({e for p in persons for e in p.shared_emails} | set(ref.PLACEHOLDER_EMAILS))
+    tables["_shared_emails"] = pa.table({"email": pa.array(shared, pa.string())})
     tables["_ground_truth"] = pa.table({
         "source": pa.array([t[0] for t in truth], type=pa.string()),
         "source_record_key": pa.array([t[1] for t in truth], type=pa.string()),

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from customer360.contract import CUSTOMER_SOURCES, LANDING_TABLES
 from customer360.generator import chunk as ch
+from customer360.generator import reference as ref
 from customer360.generator.population import (
     CHUNK_SIZE, REFERENCE_DATE, _be_address, build_people, make_email,
 )
@@ -153,13 +154,14 @@ def generate_day(day: int, landing_dir: str | Path, ground_truth_dir: str | Path
     key_of = {"crm": ch.crm_key, "webshop": ch.web_key, "pos": ch.pos_key}
     stride = {"crm": ch.CRM_STRIDE, "webshop": ch.WEB_STRIDE, "pos": ch.POS_STRIDE}
 
-    def unique_email(email: str | None, pid: str) -> str | None:
-        """A mailbox has one owner (family addresses aside), as in the day-1 export."""
+    def unique_email(email: str | None, p) -> str | None:
+        """A mailbox has one owner (shared and typed-in addresses aside), as in the day-1 export."""
         if not email:
             return email
         mailbox = email.strip().lower()
-        if mailbox.startswith(("familie.", "famille.")):
+        if mailbox in {e.lower() for e in p.shared_emails} or mailbox in ref.PLACEHOLDER_EMAILS:
             return email
+        pid = p.pid
         if owners.setdefault(mailbox, pid) != pid:
             digits = "".join(c for c in pid if c.isdigit()).lstrip("0") or "0"
             email = email.replace("@", digits + "@", 1)
@@ -173,10 +175,10 @@ def generate_day(day: int, landing_dir: str | Path, ground_truth_dir: str | Path
         p.prev_addr = None  # a record opened today carries today's address
         if source == "crm":
             row = ch.crm_row(p, key, r)
-            row[5] = unique_email(row[5], p.pid)
+            row[5] = unique_email(row[5], p)
         elif source == "webshop":
             row = ch.web_row(p, key, r)
-            row[2] = unique_email(row[2], p.pid)
+            row[2] = unique_email(row[2], p)
         else:
             row = ch.pos_row(p, key, crm_link, r)
         p.prev_addr = previous

@@ -152,7 +152,8 @@ class Address:
 
 class Person:
     __slots__ = ("index", "pid", "household", "gender", "first", "last", "married", "lang",
-                 "birth_ord", "addr", "prev_addr", "move_t", "mobile", "landline", "emails", "age")
+                 "birth_ord", "addr", "prev_addr", "move_t", "mobile", "landline", "emails", "age",
+                 "shared_emails")
 
     def __init__(self, index: int):
         self.index = index
@@ -161,6 +162,7 @@ class Person:
         self.prev_addr = None
         self.move_t = None
         self.landline = None
+        self.shared_emails = frozenset()  # addresses other people use too (family, partner)
 
     @property
     def country(self) -> str:
@@ -419,10 +421,17 @@ def build_people(seed: int, chunk: int, people: int) -> list[Person]:
             else:
                 prev = _be_address(r) if r.random() < 0.5 else _foreign_address(r, country)
             move_t = r.randrange(30 * 86400, SPAN - 30 * 86400)
+        # shared e-mail addresses, as real CRMs hold them: a family address the adults use, or a
+        # couple where one partner gives the other's address as their own
         family_email = None
-        if size > 1 and r.random() < 0.03:
-            family_email = make_email(r, "familie" if lang == "nl" else "famille", members[0].last,
-                                      2000, region, False)
+        shares_partner_email = False
+        if size > 1:
+            x = r.random()
+            if x < 0.12:
+                family_email = make_email(r, "familie" if lang == "nl" else "famille", members[0].last,
+                                          2000, region, False)
+            elif x < 0.45 and not roommates:
+                shares_partner_email = True
         for p in members:
             p.addr = addr
             if moved:
@@ -447,7 +456,13 @@ def build_people(seed: int, chunk: int, people: int) -> list[Person]:
                 if e not in emails:
                     emails.append(e)
             if family_email and p.age >= 25:
-                emails.append(family_email)
+                emails.insert(1, family_email)
+                p.shared_emails = frozenset([family_email])
             p.emails = emails
+        if shares_partner_email and len(members) >= 2:
+            # the second adult's main address is the first adult's
+            owner, partner = members[0], members[1]
+            partner.emails.insert(0, owner.emails[0])
+            owner.shared_emails = partner.shared_emails = frozenset([owner.emails[0]])
         out.extend(members)
     return out

@@ -338,6 +338,21 @@ FOREIGN_PHONE: dict[str, tuple[str, list[str], int]] = {
     "DE": ("49", ["151", "152", "160", "170", "171", "176"], 8),
 }
 
+# --- values typed in where the real one is missing: identifiers many people share ---------------------
+
+# e-mail addresses staff type in when a customer gives none (CRM at the counter, loyalty desk)
+PLACEHOLDER_EMAILS = ["noemail@brico.be", "geen@email.be", "no@mail.com", "x@x.be", "klant@brico.be",
+                      "nomail@nomail.com"]
+# the shops' own numbers, typed in for customers without a phone (landlines and shop mobiles),
+# as (calling code, national number)
+SHOP_PHONES = [("32", "32301100"), ("32", "92254410"), ("32", "25112030"), ("32", "42213000"),
+               ("32", "16203040"), ("32", "50334455"), ("32", "470001122"), ("32", "475990001"),
+               ("32", "498102030"), ("32", "486000001")]
+# default birth dates of forms and till systems
+DEFAULT_BIRTH_DATES = ["1900-01-01", "01/01/1900", "1970-01-01", "01/01/1970", "2000-01-01", "1901-01-01"]
+# what is typed into a name field when the name is not known
+PLACEHOLDER_FIRST_NAMES = ["Onbekend", "Inconnu", "Unknown", "X", "Klant", "xxx"]
+
 # --- e-mail domains -------------------------------------------------------------------------------
 
 EMAIL_DOMAINS: dict[str, list[tuple[str, float]]] = {

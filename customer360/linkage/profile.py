@@ -19,8 +19,9 @@ MIN_FILL_RATE = 0.01
 MIN_FILLED_RECORDS = 10
 MIN_DISTINCT_VALUES = 2
 #: a value carried by at least this many different people (first names) is a placeholder: a
-#: typed-in default, a family's or a shop's address or number, not one person's identifier
-PLACEHOLDER_MIN_PEOPLE = 10
+#: typed-in default or a shop's number, not one person's identifier (a household of five shares a
+#: landline or a family address at most)
+PLACEHOLDER_MIN_PEOPLE = 6
 #: a birth date is a placeholder when at least PLACEHOLDER_MIN_PEOPLE people carry it and it is
 #: this many times more frequent than the average date (birthdays are shared by chance)
 PLACEHOLDER_DATE_EXCESS = 5.0

@@ -10,6 +10,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from customer360.linkage.profile import PLACEHOLDER_MIN_PEOPLE
+
 
 def report_path(model_path: str | Path) -> Path:
     """``python_models/splink_model.json`` -> ``python_models/splink_model_report.md``."""
@@ -64,8 +66,8 @@ def render_report(model: dict[str, Any]) -> str:
                   "Values that records of different people carry (different first names, or birth "
                   "years further apart than the clustering allows). Hard rules never link a group "
                   "of records that disagree like this; Splink scores them as evidence. Placeholders "
-                  "(values of at least ten different people: typed-in defaults, a shop's phone) are "
-                  "read as unknown.", "",
+                  f"(values of at least {PLACEHOLDER_MIN_PEOPLE} different people: typed-in defaults, "
+                  "a shop's phone) are read as unknown.", "",
                   "| identifier | shared values | records carrying one | placeholders |",
                   "|---|---:|---:|---|"]
         for column, entry in shared.items():

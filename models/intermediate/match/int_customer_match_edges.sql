@@ -3,20 +3,18 @@
 -- reviewers' cannot-links are applied there as constraints.
 -- Incremental: the query always yields the whole table, and the merge writes only the difference.
 -- The first-name check of a Splink pair is the one costly step: a daily run reuses it for pairs
--- of records not normalized since (records_normalized_through) and checks only the others.
+-- of records not normalized since (records_normalized_through) and checks only the others,
+-- unless the similarity var or the model's placeholders changed (name_check_version).
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',
     unique_key=['customer_record_id_l', 'customer_record_id_r', 'match_method', 'match_rule'],
     merge_clauses=whole_table_merge([
         'match_probability', 'edge_priority', 'is_accepted', 'has_compatible_first_names',
-        'records_normalized_through', 'name_check_version',
+        'shares_a_mobile', 'records_normalized_through', 'name_check_version',
     ]),
     on_schema_change='fail',
 ) }}
-
-{#- the check reads this var: another value checks every pair again -#}
-{%- set name_check_version = local_md5(tojson(var('first_name_min_similarity'))) %}
 
 with
 
@@ -39,8 +37,29 @@ records as (
         first_name,
         first_name_canonical,
         last_name,
+        -- a mobile is personal; a shop's number typed in for customers is a placeholder
+        case
+            when phone_is_mobile and phone_e164 not in (
+                select placeholders.value from {{ ref('int_identifier_placeholders') }} as placeholders
+                where placeholders.identifier = 'phone_e164'
+            ) then phone_e164
+        end as mobile_e164,
         normalized_at
     from {{ ref('int_customer_records_normalized') }}
+
+),
+
+-- what the check reads besides the records: another version checks every pair again
+name_check_version as (
+
+    select
+        md5(
+            '{{ tojson(var("first_name_min_similarity")) }}|'
+            || coalesce((
+                select string_agg(value, ',' order by value) from {{ ref('int_identifier_placeholders') }}
+                where identifier = 'phone_e164'
+            ), '')
+        ) as name_check_version
 
 ),
 
@@ -48,7 +67,9 @@ records as (
 checked_before as (
 
     select * from {{ this }}
-    where match_method = 'splink' and name_check_version = '{{ name_check_version }}'
+    where
+        match_method = 'splink'
+        and name_check_version = (select name_check_version.name_check_version from name_check_version)
 
 ),
 
@@ -67,6 +88,7 @@ soft_pairs_checked_before as (
     select
         soft_pairs.*,
         checked_before.has_compatible_first_names,
+        checked_before.shares_a_mobile,
         checked_before.records_normalized_through
     from soft_pairs
     inner join checked_before
@@ -98,7 +120,8 @@ soft_pairs_to_check as (
 -- holds households (linkage_model_fit), Splink pairs are linked only when the first names are
 -- compatible (one side unknown, same canonical name, a close spelling, one typo, a short form
 -- that starts or ends the full name such as tine / martine, or the names swapped, typos
--- included); the rest stay visible in the review queue.
+-- included) or when they share a mobile number, which household members never do (a nickname the
+-- seed lacks: willy / guillaume); the rest stay visible in the review queue.
 soft_pairs_checked_now as (
 
     select
@@ -114,6 +137,7 @@ soft_pairs_checked_now as (
             ),
             false
         ) as has_compatible_first_names,
+        coalesce(record_l.mobile_e164 = record_r.mobile_e164, false) as shares_a_mobile,
         (select max(records.normalized_at) from records) as records_normalized_through
     from soft_pairs_to_check
     inner join records as record_l on soft_pairs_to_check.customer_record_id_l = record_l.customer_record_id
@@ -158,6 +182,7 @@ edges as (
         0 as edge_priority,
         true as is_accepted,
         cast(null as boolean) as has_compatible_first_names,
+        cast(null as boolean) as shares_a_mobile,
         cast(null as timestamp) as records_normalized_through
     from manual_decisions
     where decision = 'must_link'
@@ -173,6 +198,7 @@ edges as (
         1 as edge_priority,
         true as is_accepted,
         cast(null as boolean) as has_compatible_first_names,
+        cast(null as boolean) as shares_a_mobile,
         cast(null as timestamp) as records_normalized_through
     from hard_pairs
 
@@ -186,8 +212,13 @@ edges as (
         match_probability,
         2 as edge_priority,
         match_probability >= {{ var('match_probability_accept') }}
-        and (has_compatible_first_names or not (select model_fit.household_guards from model_fit)) as is_accepted,
+        and (
+            has_compatible_first_names
+            or shares_a_mobile
+            or not (select model_fit.household_guards from model_fit)
+        ) as is_accepted,
         has_compatible_first_names,
+        shares_a_mobile,
         records_normalized_through
     from soft_pairs_checked
 
@@ -197,7 +228,7 @@ final as (
 
     select
         *,
-        '{{ name_check_version }}' as name_check_version
+        (select name_check_version.name_check_version from name_check_version) as name_check_version
     from edges
 
 )
