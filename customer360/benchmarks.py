@@ -70,7 +70,7 @@ def dbt_node_seconds(run_results: Path, resource_types: tuple[str, ...] | None =
     }
 
 
-def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
+def identity(people: int, seed: int, workdir: Path | None, keep: bool, country: str = "BE") -> int:
     from customer360.generator import generate
 
     root = Path(workdir or tempfile.mkdtemp(prefix="customer360-bench-"))
@@ -87,14 +87,16 @@ def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
         marker = root / f"generated-{people}-{seed}"
         if not marker.exists():  # a kept workdir reuses its landing zone
             started = time.perf_counter()
-            generate(people=people, seed=seed, landing_dir=landing)
+            generate(people=people, seed=seed, landing_dir=landing, country=country)
             marker.touch()
             print(f"generated {people:,} people in {time.perf_counter() - started:.1f}s", flush=True)
 
+        # people of another country: their export would set default_country
+        country_vars = {"default_country": country}
         prepare = run_measured(
-            [*cli, "build", "--indirect-selection", "cautious",
+            [*cli, "build", "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test",
              "--select", "+int_customer_records_normalized", "manual_match_decisions",
-             "--target-path", str(root / "target")],
+             "--vars", json.dumps(country_vars), "--target-path", str(root / "target")],
             env,
         )
         records = duckdb.connect(str(database), read_only=True)
@@ -104,10 +106,12 @@ def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
         records.close()
         print(f"normalized {record_count:,} records in {prepare.seconds:.1f}s", flush=True)
 
-        training = run_measured([*cli, "train", "--model-path", str(model_path), "--seed", str(seed)], env)
+        with open(root / "train.log", "w") as log:
+            training = run_measured([*cli, "train", "--model-path", str(model_path), "--seed", str(seed),
+                                     "--vars", json.dumps(country_vars)], env, stdout=log)
         print(f"trained the Splink model in {training.seconds:.1f}s", flush=True)
 
-        vars_arg = json.dumps({"splink_model_path": str(model_path)})
+        vars_arg = json.dumps({**country_vars, "splink_model_path": str(model_path)})
         ours = run_measured(
             [*cli, "build", "--resource-type", "model", "--select", *IDENTITY_RESOLUTION_MODELS,
              "--vars", vars_arg, "--target-path", str(root / "target")],
@@ -134,7 +138,7 @@ def identity(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
             shutil.rmtree(root, ignore_errors=True)
 
     print()
-    print(f"identity resolution benchmark: {people:,} people, {record_count:,} source records (seed {seed})")
+    print(f"identity resolution benchmark: {people:,} people in {country}, {record_count:,} source records (seed {seed})")
     print(f"{'':<34}{'ours':>12}{'baseline':>12}")
     for label, a, b in [
         ("pairwise precision", ours_scores.precision, baseline_scores.precision),

@@ -71,6 +71,7 @@ def cmd_generate(ns: argparse.Namespace) -> int:
             landing_dir=ns.landing,
             ground_truth_dir=ns.ground_truth,
             workers=ns.workers,
+            country=getattr(ns, "country", "BE"),
         )
         what = f"{ns.people:,} people"
     for table, rows in counts.items():
@@ -185,7 +186,7 @@ def cmd_benchmark(ns: argparse.Namespace) -> int:
         return daily(ns.people, ns.seed, ns.delta_fraction, workdir, ns.keep, exclude=ns.exclude)
     from customer360 import benchmarks
 
-    return benchmarks.identity(ns.people, ns.seed, workdir, ns.keep)
+    return benchmarks.identity(ns.people, ns.seed, workdir, ns.keep, country=ns.country)
 
 
 def cmd_build_geography_seeds(ns: argparse.Namespace) -> int:
@@ -206,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--landing", default=str(landing_dir()))
     generate.add_argument("--ground-truth", default=None, help="default: <landing>/../ground_truth")
     generate.add_argument("--workers", type=int, default=None, help="default: one per core")
+    generate.add_argument(
+        "--country", default="BE", choices=["BE", "NL", "FR", "LU", "DE"],
+        help="where the population lives: BE (with some neighbours' households) or all in one other country",
+    )
     generate.add_argument(
         "--day", type=int, default=1,
         help="1: a new population (the full export); N > 1: day N's delta on top of days 1..N-1",
@@ -279,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
              "that would be refreshed on a schedule of their own",
     )
     benchmark.add_argument("--seed", type=int, default=42)
+    benchmark.add_argument(
+        "--country", default="BE", choices=["BE", "NL", "FR", "LU", "DE"],
+        help="identity: where the generated people live (another country: default_country is set to it)",
+    )
     benchmark.add_argument("--workdir", default=None, help="keep generated files here")
     benchmark.add_argument("--keep", action="store_true", help="keep the temporary work files")
     benchmark.set_defaults(func=cmd_benchmark)

@@ -37,15 +37,17 @@ GROUND_TRUTH_SCHEMA = pa.schema([
 ])
 
 
-def _chunk(args: tuple[int, int, int]) -> dict[str, pa.Table]:
+def _chunk(args: tuple[int, int, int, str]) -> dict[str, pa.Table]:
     from customer360.generator.chunk import build_chunk
 
     return build_chunk(*args)
 
 
 def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "data/landing",
-             ground_truth_dir: str | Path | None = None, workers: int | None = None) -> dict[str, int]:
-    """Write the landing files and the ground truth; return the row count of every table."""
+             ground_truth_dir: str | Path | None = None, workers: int | None = None,
+             country: str = "BE") -> dict[str, int]:
+    """Write the landing files and the ground truth; return the row count of every table.
+    ``country``: where the population lives (population.COUNTRIES; BE by default)."""
     from customer360.generator.chunk import MAX_PEOPLE, catalog_table
 
     if people < 1:
@@ -81,7 +83,7 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
         writers["catalog/products"].write_table(catalog)
         counts["catalog/products"] = catalog.num_rows
 
-        tasks = [(seed, people, c) for c in range(n_chunks)]
+        tasks = [(seed, people, c, country) for c in range(n_chunks)]
 
         mailboxes = _Mailboxes()
 
@@ -106,7 +108,7 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
             writer.close()
         for path in targets.values():
             os.replace(_tmp(path), path)
-        write_manifest(truth_dir, seed, people)
+        write_manifest(truth_dir, seed, people, country)
     except BaseException:
         for name, writer in writers.items():
             try:
@@ -121,9 +123,10 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
 class _Mailboxes:
     """One mailbox, one owner: the first person (in chunk order) to use an address owns it, and
     anyone else drawing the same address gets a numbered variant, as mail providers would force.
-    Chunks are generated independently, so the check runs here, where they meet in order. The
-    addresses a chunk shares by design (a family's or a partner's address, the placeholders staff
-    type in: its SHARED_EMAILS table) are exempt."""
+    Chunks are generated independently, so the check runs here, where they meet in order. An
+    address a chunk shares by design (its SHARED_EMAILS table) is owned by a household, whose
+    members all use it (a family's or a partner's address), or by everybody (the placeholders
+    staff type in)."""
 
     KEYED = {"crm/customers": ("crm", "customer_number"), "webshop/accounts": ("webshop", "account_id")}
 
@@ -140,7 +143,13 @@ class _Mailboxes:
                 truth.column("person_id").to_pylist(),
             )
         }
-        shared = {e.lower() for e in tables[SHARED_EMAILS].column("email").to_pylist()}
+        shared_table = tables[SHARED_EMAILS]
+        # who may use a shared address: its household's members, or anybody for a placeholder
+        sharer = {}
+        for email, person, household in zip(shared_table.column("email").to_pylist(),
+                                             shared_table.column("person_id").to_pylist(),
+                                             shared_table.column("household").to_pylist()):
+            sharer[(email, person)] = household
         for name, (source, key_column) in self.KEYED.items():
             table = tables[name]
             emails = table.column("email").to_pylist()
@@ -151,10 +160,9 @@ class _Mailboxes:
                 if not email or person is None:
                     continue
                 mailbox = email.strip().lower()
-                if mailbox in shared:
-                    continue
-                owner = self.owners.setdefault(mailbox, person)
-                if owner != person:
+                claimant = sharer.get((mailbox, person)) or sharer.get((mailbox, None)) or person
+                owner = self.owners.setdefault(mailbox, claimant)
+                if owner != claimant:
                     digits = "".join(ch for ch in person if ch.isdigit()).lstrip("0") or "0"
                     emails[row] = email.replace("@", digits + "@", 1)
                     self.owners.setdefault(emails[row].strip().lower(), person)

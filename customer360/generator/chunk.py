@@ -571,20 +571,20 @@ def _n_broken(n_rows: int, kinds: int) -> int:
     return max(kinds, round(0.003 * n_rows)) if n_rows else 0
 
 
-def build_chunk(seed: int, people: int, chunk: int) -> dict[str, pa.Table]:
+def build_chunk(seed: int, people: int, chunk: int, country: str = "BE") -> dict[str, pa.Table]:
     """The tables of chunk ``chunk``: its landing rows and, under "_ground_truth", who is who."""
     # millions of small lists and no reference cycles: the cyclic GC only costs time here
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_chunk(seed, people, chunk)
+        return _build_chunk(seed, people, chunk, country)
     finally:
         if enabled:
             gc.enable()
 
 
-def _build_chunk(seed: int, people: int, chunk: int) -> dict[str, pa.Table]:
-    persons = build_people(seed, chunk, people)
+def _build_chunk(seed: int, people: int, chunk: int, country: str) -> dict[str, pa.Table]:
+    persons = build_people(seed, chunk, people, country)
     r = random.Random(f"customer360/{seed}/{chunk}/records")
     crm_rows: list[list] = []
     web_rows: list[list] = []
@@ -788,8 +788,13 @@ def _build_chunk(seed: int, people: int, chunk: int) -> dict[str, pa.Table]:
         "web/events": _table(web_events, LANDING_TABLES[("web", "events")]),
         "consent/events": _table(consent_rows, LANDING_TABLES[("consent", "events")]),
     }
-    shared = sorted({e for p in persons for e in p.shared_emails} | set(ref.PLACEHOLDER_EMAILS))
-    tables["_shared_emails"] = pa.table({"email": pa.array(shared, pa.string())})
+    # who shares an address by design: a household its own, everybody the placeholders
+    shared = sorted({(e.lower(), p.pid, p.household) for p in persons for e in p.shared_emails})
+    tables["_shared_emails"] = pa.table({
+        "email": pa.array([e for e, _, _ in shared] + ref.PLACEHOLDER_EMAILS, pa.string()),
+        "person_id": pa.array([p for _, p, _ in shared] + [None] * len(ref.PLACEHOLDER_EMAILS), pa.string()),
+        "household": pa.array([h for _, _, h in shared] + ["placeholder"] * len(ref.PLACEHOLDER_EMAILS), pa.string()),
+    })
     tables["_ground_truth"] = pa.table({
         "source": pa.array([t[0] for t in truth], type=pa.string()),
         "source_record_key": pa.array([t[1] for t in truth], type=pa.string()),

@@ -46,9 +46,10 @@ def day_file(day: int) -> str:
     return f"day_{day:03d}.parquet"
 
 
-def write_manifest(truth_dir: Path, seed: int, people: int) -> None:
+def write_manifest(truth_dir: Path, seed: int, people: int, country: str = "BE") -> None:
     truth_dir.mkdir(parents=True, exist_ok=True)
-    (truth_dir / MANIFEST).write_text(json.dumps({"seed": seed, "people": people, "days": {}}, indent=2))
+    manifest = {"seed": seed, "people": people, "country": country, "days": {}}
+    (truth_dir / MANIFEST).write_text(json.dumps(manifest, indent=2))
 
 
 def read_manifest(truth_dir: Path) -> dict:
@@ -66,8 +67,8 @@ def day_start(day: int) -> datetime:
 class _People:
     """Re-derives Person objects from their ids (a person is a pure function of seed and chunk)."""
 
-    def __init__(self, seed: int, people: int, days: dict) -> None:
-        self.seed, self.people, self.days = seed, people, days
+    def __init__(self, seed: int, people: int, days: dict, country: str = "BE") -> None:
+        self.seed, self.people, self.days, self.country = seed, people, days, country
         self.chunks: dict[int, dict[str, object]] = {}
 
     def get(self, pid: str):
@@ -78,7 +79,7 @@ class _People:
             for spec in self.days.values():
                 if spec["chunk"] == chunk:
                     bound = chunk * CHUNK_SIZE + spec["new_people"]
-            self.chunks[chunk] = {p.pid: p for p in build_people(self.seed, chunk, bound)}
+            self.chunks[chunk] = {p.pid: p for p in build_people(self.seed, chunk, bound, self.country)}
         return self.chunks[chunk][pid]
 
 
@@ -132,7 +133,8 @@ def generate_day(day: int, landing_dir: str | Path, ground_truth_dir: str | Path
     if chunk * CHUNK_SIZE <= people or chunk < 0:
         raise ValueError(f"no key space left for day {day} with {people:,} people")
     days = {d: spec for d, spec in manifest["days"].items() if int(d) < day}
-    population = _People(seed, people, days)
+    country = manifest.get("country", "BE")
+    population = _People(seed, people, days, country)
     salt = f"{seed}/{day}"
     r = random.Random(f"customer360/{seed}/day{day}")
     start = day_start(day)
@@ -191,7 +193,7 @@ def generate_day(day: int, landing_dir: str | Path, ground_truth_dir: str | Path
 
     # --- new people --------------------------------------------------------------------------------
     new_people = max(1, round(budget * 0.3 / 1.7))
-    for p in build_people(seed, chunk, chunk * CHUNK_SIZE + new_people):
+    for p in build_people(seed, chunk, chunk * CHUNK_SIZE + new_people, country):
         crm_keys = []
         if r.random() < 0.65:
             crm_keys.append(new_record("crm", p)[0])

@@ -279,6 +279,16 @@ def make_email(r: random.Random, first: str, last: str, birth_year: int, region:
     return f"{local}@{domain}"
 
 
+def make_family_email(r: random.Random, lang: str, last: str, region: str) -> str:
+    """A household's shared address: 'familie.peeters@', 'famillelambert12@'."""
+    word, l_ = ("familie" if lang == "nl" else "famille"), _email_token(last)
+    x = r.random()
+    local = f"{word}.{l_}" if x < 0.5 else (f"{word}{l_}" if x < 0.8 else f"{l_}.{word}")
+    if r.random() < 0.4:
+        local += str(r.randint(1, 99))
+    return f"{local}@{_domain_sampler(region)(r)}"
+
+
 @lru_cache(maxsize=None)
 def _domain_sampler(region: str) -> Sampler:
     pairs = ref.EMAIL_DOMAINS[region]
@@ -312,8 +322,15 @@ def _gender(r: random.Random) -> str:
     return "F" if x < 0.5 else ("M" if x < 0.995 else "X")
 
 
-def build_people(seed: int, chunk: int, people: int) -> list[Person]:
-    """All people of one chunk, household by household (a household never spans two chunks)."""
+#: the countries a whole population can live in (`generate --country`)
+COUNTRIES = ["BE", *ref.FOREIGN_PLACES]
+
+
+def build_people(seed: int, chunk: int, people: int, country: str = "BE") -> list[Person]:
+    """All people of one chunk, household by household (a household never spans two chunks).
+    ``country`` "BE" (the default): Belgian households with some from the neighbouring
+    countries; another of COUNTRIES: every household lives there."""
+    home = country
     start = chunk * CHUNK_SIZE
     end = min(people, start + CHUNK_SIZE)
     r = random.Random(f"customer360/{seed}/{chunk}/people")
@@ -325,7 +342,10 @@ def build_people(seed: int, chunk: int, people: int) -> list[Person]:
         size = min(_HH_SIZE(r), end - i)
         hh_id = f"H{chunk:04d}{hh_no:06d}"
         hh_no += 1
-        if r.random() < 0.03:
+        if home != "BE":
+            country = home
+            addr = _foreign_address(r, country)
+        elif r.random() < 0.03:
             country = _FOREIGN(r)
             addr = _foreign_address(r, country)
         else:
@@ -419,7 +439,7 @@ def build_people(seed: int, chunk: int, people: int) -> list[Person]:
                     prev.street = ref.STREETS_FR[r.randrange(len(ref.STREETS_FR))]
                     prev.street_alt = None
             else:
-                prev = _be_address(r) if r.random() < 0.5 else _foreign_address(r, country)
+                prev = _be_address(r) if home == "BE" and r.random() < 0.5 else _foreign_address(r, country)
             move_t = r.randrange(30 * 86400, SPAN - 30 * 86400)
         # shared e-mail addresses, as real CRMs hold them: a family address the adults use, or a
         # couple where one partner gives the other's address as their own
@@ -428,8 +448,8 @@ def build_people(seed: int, chunk: int, people: int) -> list[Person]:
         if size > 1:
             x = r.random()
             if x < 0.12:
-                family_email = make_email(r, "familie" if lang == "nl" else "famille", members[0].last,
-                                          2000, region, False)
+                family_email = make_family_email(r, lang, members[0].last,
+                                                 region if region in ref.EMAIL_DOMAINS else "VLG")
             elif x < 0.45 and not roommates:
                 shares_partner_email = True
         for p in members:

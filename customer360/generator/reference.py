@@ -282,8 +282,8 @@ FOREIGN_PLACES: dict[str, list[tuple[str, str]]] = {
     "NL": [("Amsterdam", "10## @@"), ("Rotterdam", "30## @@"), ("Maastricht", "62## @@"),
            ("Breda", "48## @@"), ("Eindhoven", "56## @@"), ("Tilburg", "50## @@"),
            ("Terneuzen", "45## @@"), ("Roosendaal", "47## @@")],
-    "FR": [("Lille", "59000"), ("Paris", "750##"), ("Valenciennes", "59300"), ("Dunkerque", "59140"),
-           ("Reims", "51100"), ("Metz", "57000"), ("Roubaix", "59100"), ("Charleville-Mézières", "08000")],
+    "FR": [("Lille", "590##"), ("Paris", "750##"), ("Valenciennes", "593##"), ("Dunkerque", "591##"),
+           ("Reims", "511##"), ("Metz", "570##"), ("Roubaix", "591##"), ("Charleville-Mézières", "080##")],
     "LU": [("Luxembourg", "1###"), ("Esch-sur-Alzette", "4###"), ("Differdange", "45##"),
            ("Ettelbruck", "90##"), ("Wiltz", "95##")],
     "DE": [("Aachen", "520##"), ("Köln", "506##"), ("Düsseldorf", "402##"), ("Trier", "542##"),
@@ -299,6 +299,26 @@ FOREIGN_STREETS: dict[str, list[str]] = {
     "DE": ["Hauptstraße", "Bahnhofstraße", "Schillerstraße", "Gartenstraße", "Kirchstraße",
            "Goethestraße", "Lindenstraße"],
 }
+# a population of one of these countries (`generate --country`) needs more streets than the few
+# neighbours' households do: common street names of each language
+_STREET_STEMS_NL = ["Kerk", "Molen", "School", "Dorps", "Hoog", "Stations", "Beek", "Linden", "Eiken",
+                    "Berken", "Rozen", "Tulpen", "Wilgen", "Populier", "Kastanje", "Akker", "Veld",
+                    "Bos", "Hof", "Markt", "Zand", "Nieuw", "Oranje", "Prins Hendrik", "Wilhelmina"]
+_STREET_STEMS_DE = ["Haupt", "Bahnhof", "Schiller", "Garten", "Kirch", "Goethe", "Linden", "Berg",
+                    "Schul", "Wald", "Ring", "Dorf", "Mühlen", "Rosen", "Birken", "Feld", "Wiesen",
+                    "Eichen", "Buchen", "Sonnen", "Lessing", "Mozart", "Beethoven", "Friedhof"]
+_STREET_NAMES_FR = ["de la République", "Victor Hugo", "Jean Jaurès", "Pasteur", "Nationale",
+                    "de la Gare", "du Moulin", "des Écoles", "de l'Église", "du Château", "des Lilas",
+                    "des Roses", "du Général de Gaulle", "Gambetta", "Voltaire", "Jean Moulin",
+                    "de Paris", "du Marché", "Saint-Martin", "des Fleurs", "de la Paix", "du Stade",
+                    "des Tilleuls", "de la Liberté", "Émile Zola"]
+for _country, _streets in (
+    ("NL", [s + t for s in _STREET_STEMS_NL for t in ("straat", "laan", "weg", "plein")]),
+    ("DE", [s + t for s in _STREET_STEMS_DE for t in ("straße", "weg", "allee", "platz")]),
+    ("FR", [t + " " + s for s in _STREET_NAMES_FR for t in ("Rue", "Avenue", "Boulevard", "Impasse")]),
+    ("LU", [t + " " + s for s in _STREET_NAMES_FR for t in ("Rue", "Avenue", "Route")]),
+):
+    FOREIGN_STREETS[_country] = list(dict.fromkeys(FOREIGN_STREETS[_country] + _streets))
 FOREIGN_LANG = {"NL": "nl", "FR": "fr", "LU": "fr", "DE": "de"}
 FOREIGN_SHARE = {"NL": 0.40, "FR": 0.35, "LU": 0.10, "DE": 0.15}
 
