@@ -258,14 +258,48 @@ def test_phone_formats_vary_and_normalise(data):
 
 
 def test_the_same_person_keeps_one_mobile_across_sources(data, person_of):
+    shop_phones = {"+" + cc + nsn for cc, nsn in ref.SHOP_PHONES}
     by_person = defaultdict(set)
     for t, (table, key) in CUSTOMER_SOURCES.items():
         for pid, row in _clean(data, person_of, f"{t}/{table}", t, key):
             e = to_e164(row["phone"]) if row["phone"] else None
-            if e and e.startswith("+324") and len(e) == 12:  # a mobile, not a Liège landline
+            if e and e.startswith("+324") and len(e) == 12 and e not in shop_phones:  # a mobile, not a Liège landline
                 by_person[e].add(pid)
-    # a mobile belongs to one person (landlines, not mobiles, are shared in a household)
+    # a mobile belongs to one person (landlines, not mobiles, are shared in a household; the
+    # shops' own numbers typed in for customers are shared by many)
     assert by_person and all(len(p) == 1 for p in by_person.values())
+
+
+def test_shared_identifiers_come_at_realistic_rates(data, person_of):
+    """Family and partner e-mail addresses, the placeholders staff type in, the shops' own phone
+    numbers, default birth dates and 'unknown' names: the values that link different people."""
+    people_of_email = defaultdict(set)
+    records = 0
+    for t, (table, key) in CUSTOMER_SOURCES.items():
+        if t == "pos":
+            continue
+        for pid, row in _clean(data, person_of, f"{t}/{table}", t, key):
+            if row["email"]:
+                records += 1
+                people_of_email[row["email"].strip().lower()].add(pid)
+    carrying = sum(1 for t, (table, key) in CUSTOMER_SOURCES.items() if t != "pos"
+                   for pid, row in _clean(data, person_of, f"{t}/{table}", t, key)
+                   if row["email"] and len(people_of_email[row["email"].strip().lower()]) > 1)
+    assert 0.06 < carrying / records < 0.2
+    for placeholder in ref.PLACEHOLDER_EMAILS:
+        assert len(people_of_email[placeholder]) > 10, placeholder
+    # a shared family or partner address stays within its household
+    family = [e for e, people in people_of_email.items()
+              if len(people) > 1 and e not in ref.PLACEHOLDER_EMAILS]
+    assert family and max(len(people_of_email[e]) for e in family) <= 5
+    cards = data["pos/loyalty_members"]
+    shop_phones = {"+" + cc + nsn for cc, nsn in ref.SHOP_PHONES}
+    on_shop_phone = sum(1 for r in cards if r["phone"] and to_e164(r["phone"]) in shop_phones)
+    assert 0.01 < on_shop_phone / len(cards) < 0.04
+    births = Counter(r["birth_date"] for r in data["crm/customers"])
+    assert sum(births[d] for d in ref.DEFAULT_BIRTH_DATES) > 0.004 * len(data["crm/customers"])
+    firsts = Counter(r["first_name"] for t in ("crm/customers", "pos/loyalty_members") for r in data[t])
+    assert sum(firsts[n] for n in ref.PLACEHOLDER_FIRST_NAMES) > 0.001 * len(cards)
 
 
 def test_names_vary_per_record(data, person_of):

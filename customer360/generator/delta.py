@@ -30,7 +30,7 @@ from customer360.contract import CUSTOMER_SOURCES, LANDING_TABLES
 from customer360.generator import chunk as ch
 from customer360.generator import reference as ref
 from customer360.generator.population import (
-    CHUNK_SIZE, REFERENCE_DATE, _be_address, build_people, make_email,
+    CHUNK_SIZE, REFERENCE_DATE, _be_address, _foreign_address, build_people, make_email,
 )
 
 MANIFEST = "manifest.json"
@@ -218,18 +218,18 @@ def generate_day(day: int, landing_dir: str | Path, ground_truth_dir: str | Path
         if kind == "email" and source == "pos":
             kind = "move"
         if kind == "move":
-            addr = _be_address(r)
+            addr = _be_address(r) if country == "BE" else _foreign_address(r, country)
             street, city, lang = ch.street_city(addr, r)
             number = f"{addr.number}{addr.letter}{ch.box_text(addr, lang, r)}"
             row["postcode"] = addr.postcode
             if source == "crm":
-                row["street"], row["house_number"], row["city"], row["country"] = street, number, city, "BE"
+                row["street"], row["house_number"], row["city"], row["country"] = street, number, city, addr.country
             elif source == "webshop":
-                row["address_line"], row["city"], row["country"] = f"{street} {number}", city, "BE"
+                row["address_line"], row["city"], row["country"] = f"{street} {number}", city, addr.country
         elif kind == "email":
             first, last = p.first, p.married or p.last
             row["email"] = unique_email(
-                make_email(r, first, last, 1900 + r.randrange(100), "VLG", False), pid)
+                make_email(r, first, last, 1900 + r.randrange(100), "VLG", False), p)
         elif kind == "typo":  # the customer corrected their name
             if source == "webshop":
                 row["full_name"] = f"{p.first} {p.last}"

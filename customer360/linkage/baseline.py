@@ -3,8 +3,8 @@ on the same cleaned fields (the normalized records), without this project's hard
 nickname map, derived columns or clustering guards.
 
 Splink's standard comparisons for the fields the records carry (a field filled in under 1% of the
-records is left out, as an analyst would), term-frequency adjusted names, blocking on pairs of
-fields, the prior from near-certain rules, u by random sampling, EM on two or three rules, and
+records is left out, as an analyst would), term-frequency adjusted names, e-mail, phone, postcode
+and city, blocking on pairs of fields, the prior from near-certain rules, u by random sampling, EM on two or three rules, and
 Splink's connected-components clustering at 0.95.
 """
 
@@ -30,8 +30,9 @@ def _comparisons(fields: set[str]) -> list:
         ("first_name", lambda: cl.NameComparison("first_name").configure(term_frequency_adjustments=True)),
         ("last_name", lambda: cl.NameComparison("last_name").configure(term_frequency_adjustments=True)),
         ("birth_date", lambda: cl.DateOfBirthComparison("birth_date", input_is_string=False)),
-        ("email", lambda: cl.EmailComparison("email")),
-        ("phone_e164", lambda: cl.ExactMatch("phone_e164")),
+        # identifiers weighed by how common a value is: a default typed in for many people counts little
+        ("email", lambda: cl.EmailComparison("email").configure(term_frequency_adjustments=True)),
+        ("phone_e164", lambda: cl.ExactMatch("phone_e164").configure(term_frequency_adjustments=True)),
         ("street", lambda: cl.JaroWinklerAtThresholds("street", [0.9])),
         ("house_number", lambda: cl.ExactMatch("house_number")),
         ("postcode", lambda: cl.ExactMatch("postcode").configure(term_frequency_adjustments=True)),

@@ -11,7 +11,7 @@
     unique_key=['customer_record_id_l', 'customer_record_id_r', 'match_method', 'match_rule'],
     merge_clauses=whole_table_merge([
         'match_probability', 'edge_priority', 'is_accepted', 'has_compatible_first_names',
-        'shares_a_mobile', 'records_normalized_through', 'name_check_version',
+        'shares_a_mobile', 'has_two_mobiles', 'records_normalized_through', 'name_check_version',
     ]),
     on_schema_change='fail',
 ) }}
@@ -89,6 +89,7 @@ soft_pairs_checked_before as (
         soft_pairs.*,
         checked_before.has_compatible_first_names,
         checked_before.shares_a_mobile,
+        checked_before.has_two_mobiles,
         checked_before.records_normalized_through
     from soft_pairs
     inner join checked_before
@@ -121,7 +122,8 @@ soft_pairs_to_check as (
 -- compatible (one side unknown, same canonical name, a close spelling, one typo, a short form
 -- that starts or ends the full name such as tine / martine, or the names swapped, typos
 -- included) or when they share a mobile number, which household members never do (a nickname the
--- seed lacks: willy / guillaume); the rest stay visible in the review queue.
+-- seed lacks: willy / guillaume); and never when each carries a mobile of its own, as a father and
+-- son of one name at one address do. The rest stay visible in the review queue.
 soft_pairs_checked_now as (
 
     select
@@ -138,6 +140,7 @@ soft_pairs_checked_now as (
             false
         ) as has_compatible_first_names,
         coalesce(record_l.mobile_e164 = record_r.mobile_e164, false) as shares_a_mobile,
+        coalesce(record_l.mobile_e164 <> record_r.mobile_e164, false) as has_two_mobiles,
         (select max(records.normalized_at) from records) as records_normalized_through
     from soft_pairs_to_check
     inner join records as record_l on soft_pairs_to_check.customer_record_id_l = record_l.customer_record_id
@@ -183,6 +186,7 @@ edges as (
         true as is_accepted,
         cast(null as boolean) as has_compatible_first_names,
         cast(null as boolean) as shares_a_mobile,
+        cast(null as boolean) as has_two_mobiles,
         cast(null as timestamp) as records_normalized_through
     from manual_decisions
     where decision = 'must_link'
@@ -199,6 +203,7 @@ edges as (
         true as is_accepted,
         cast(null as boolean) as has_compatible_first_names,
         cast(null as boolean) as shares_a_mobile,
+        cast(null as boolean) as has_two_mobiles,
         cast(null as timestamp) as records_normalized_through
     from hard_pairs
 
@@ -213,12 +218,12 @@ edges as (
         2 as edge_priority,
         match_probability >= {{ var('match_probability_accept') }}
         and (
-            has_compatible_first_names
-            or shares_a_mobile
-            or not (select model_fit.household_guards from model_fit)
+            not (select model_fit.household_guards from model_fit)
+            or ((has_compatible_first_names or shares_a_mobile) and not has_two_mobiles)
         ) as is_accepted,
         has_compatible_first_names,
         shares_a_mobile,
+        has_two_mobiles,
         records_normalized_through
     from soft_pairs_checked
 
