@@ -84,6 +84,26 @@ def _round(x: Any) -> Any:
     return x
 
 
+def _fill_unobserved(model: dict[str, Any], random_pairs: float) -> list[str]:
+    """Levels the training data never showed get values that claim nothing, instead of Splink's
+    defaults by level position: a level no random pair reached gets u = 1 / the pairs sampled
+    (all the sample can say), a level no EM pair reached m = u (match weight 0). Returns the
+    levels filled, for the report."""
+    filled = []
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            label = f"{comparison['output_column_name']}: {level.get('label_for_charts')}"
+            if level.get("u_probability") is None:
+                level["u_probability"] = 1.0 / random_pairs
+                filled.append(f"{label} (u: in no random pair)")
+            if level.get("m_probability") is None:
+                level["m_probability"] = level["u_probability"]
+                filled.append(f"{label} (m: in no training pair, weight 0)")
+    return filled
+
+
 class TrainingError(ValueError):
     """The records cannot support a model; the message says what is missing and what to do."""
 
@@ -137,8 +157,11 @@ def _refine_prior(con, db_api, linker, table: str, records: int) -> list[float]:
     """EM's own update of the prior, over every pair the prediction rules form: the expected
     number of matching pairs (the sum of their match probabilities) over all pairs. The rules for
     the prior assume they find a fixed share of the matches; where records are corrupted more
-    (or less) than that, this corrects it. On a sample above PRIOR_SAMPLE_RECORDS: matching pairs
-    and pairs shrink alike, so the share holds. Returns the prior after each iteration."""
+    (or less) than that, this corrects it. Only for data without households: household members
+    share an address, a surname, a landline, an e-mail, and Fellegi-Sunter, which adds that up as
+    independent evidence, gives their pairs probabilities that overstate the matches. On a sample
+    above PRIOR_SAMPLE_RECORDS: matching pairs and pairs shrink alike, so the share holds.
+    Returns the prior after each iteration."""
     sample = table
     if records > PRIOR_SAMPLE_RECORDS:
         sample = f"{table}__prior_sample"
@@ -270,10 +293,12 @@ def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
             rule["blocking_rule"], estimate_without_term_frequencies=True, max_pairs=max_pairs_em)
     t4 = time.perf_counter()
     prior_from_rules = linker._settings_obj._probability_two_random_records_match
-    priors = _refine_prior(con, db_api, linker, name, n)
+    households = household_guards(con, name, columns)
+    priors = [] if households["on"] else _refine_prior(con, db_api, linker, name, n)
     t5 = time.perf_counter()
 
     model = linker.misc.save_model_to_json()
+    unobserved = _fill_unobserved(model, max_pairs_u)
     chosen_counts = {row["blocking_rule"]: row for row in marginal_counts(db_api, sdf, chosen, n)}
     by_source = dict(con.execute(
         f"select source, count(*) from {name} group by source order by source").fetchall())
@@ -306,7 +331,8 @@ def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
         "deterministic_rules": [rule.blocking_rule for rule in deterministic],
         "prior": {"from_deterministic_rules": prior_from_rules, "refined": priors,
                   "records": min(n, PRIOR_SAMPLE_RECORDS)},
-        "household_guards": household_guards(con, name, columns),
+        "household_guards": households,
+        "levels_not_observed": unobserved,
     }
     con.close()
     if timings is not None:

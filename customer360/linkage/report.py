@@ -79,14 +79,35 @@ def render_report(model: dict[str, Any]) -> str:
                          f"{placeholders} |")
         lines.append("")
 
+    households = info.get("household_guards")
+    if households:
+        lines += ["## Households", ""]
+        if "pairs_at_one_address_with_one_last_name" in households:
+            lines.append(f"{households['pairs_at_one_address_with_one_last_name']:,} pairs of records share an "
+                         f"address and a last name; {households['with_other_first_names']:,} of them "
+                         f"({households['share']:.0%}) have clearly different first names.")
+        state = "on" if households["on"] else "off"
+        lines += [f"Household guards {state}: {households['why']}. On, a Splink pair links only with "
+                  "compatible first names (or a shared mobile) and not with two different mobiles, and "
+                  "no person spans birth years further apart than max_birth_year_gap.", ""]
+
     prior = model.get("probability_two_random_records_match")
     if prior:
         pairs = trained * (trained - 1) / 2
+        refined = info.get("prior") or {}
         lines += ["## Share of matches", "",
                   f"Probability that two random records are one person: {prior:.4g} "
                   f"(prior match weight {math.log2(prior / (1 - prior)):+.2f}), about "
                   f"{prior * pairs:,.0f} matching pairs among the {trained:,} records: "
-                  f"{prior * pairs / max(trained, 1):.2f} per record.", ""]
+                  f"{prior * pairs / max(trained, 1):.2f} per record."]
+        if refined.get("refined"):
+            lines.append(f"The near-certain rules gave {refined['from_deterministic_rules']:.4g}; EM's update over "
+                         f"the pairs the blocking rules form on {refined['records']:,} records refined it to "
+                         f"{' then '.join(f'{p:.4g}' for p in refined['refined'])}.")
+        elif refined:
+            lines.append("From the near-certain rules (the data holds households, whose pairs would "
+                         "overstate an update over all pairs).")
+        lines.append("")
 
     lines += ["## Comparisons", "",
               "Match weight = log2(m / u): what a level adds to a pair's score (term-frequency "
@@ -104,6 +125,10 @@ def render_report(model: dict[str, Any]) -> str:
                          f"{_probability(level.get('u_probability'))} | "
                          f"{_weight(level.get('m_probability'), level.get('u_probability'))} |")
         lines.append("")
+
+    if info.get("levels_not_observed"):
+        lines += ["Levels the training data never showed, given values that claim nothing: "
+                  + "; ".join(info["levels_not_observed"]) + ".", ""]
 
     blocking = info.get("blocking") or {}
     if blocking:
