@@ -9,6 +9,7 @@ frequencies that scoring uses (:func:`term_frequency_counts`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import time
@@ -84,6 +85,35 @@ def _round(x: Any) -> Any:
     return x
 
 
+def _expectation_maximisation(linker, blocking_rule: str, max_pairs: float | None) -> int:
+    """One EM session; returns the iterations it was allowed. Splink's EM can drive the m of a
+    level that few pairs reach towards 0 until it no longer fits a float (6e-312) and then
+    refuses it: such a session is run again with half the iterations, which stops it before."""
+    settings = linker._settings_obj  # Splink has no public way to set a session's iterations
+    full = settings.training_settings
+    iterations = full.max_iterations
+    try:
+        while True:
+            # a failed session leaves the linker holding only the comparisons it estimated
+            before = settings.core_model_settings.copy()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    blocking_rule, estimate_without_term_frequencies=True, max_pairs=max_pairs)
+                return iterations
+            except ValueError as error:
+                if "below the minimum allowed value" not in str(error) or iterations <= 2:
+                    raise
+                settings.core_model_settings = before
+                iterations //= 2
+                settings.training_settings = dataclasses.replace(full, max_iterations=iterations)
+    finally:
+        settings.training_settings = full
+
+
+#: the smallest m or u a model keeps (a weight of at most 33 bits either way)
+MIN_PROBABILITY = 1e-10
+
+
 def _fill_unobserved(model: dict[str, Any], random_pairs: float) -> list[str]:
     """Levels the training data never showed get values that claim nothing, instead of Splink's
     defaults by level position: a level no random pair reached gets u = 1 / the pairs sampled
@@ -94,6 +124,10 @@ def _fill_unobserved(model: dict[str, Any], random_pairs: float) -> list[str]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
                 continue
+            # EM can drive a level's m towards 0 (1e-312): Splink refuses to load such a value
+            for key in ("m_probability", "u_probability"):
+                if level.get(key) is not None and level[key] < MIN_PROBABILITY:
+                    level[key] = MIN_PROBABILITY
             label = f"{comparison['output_column_name']}: {level.get('label_for_charts')}"
             if level.get("u_probability") is None:
                 level["u_probability"] = 1.0 / random_pairs
@@ -289,8 +323,7 @@ def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
     t3 = time.perf_counter()
     for rule in rules:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule["blocking_rule"], estimate_without_term_frequencies=True, max_pairs=max_pairs_em)
+        rule["iterations"] = _expectation_maximisation(linker, rule["blocking_rule"], max_pairs_em)
     t4 = time.perf_counter()
     prior_from_rules = linker._settings_obj._probability_two_random_records_match
     households = household_guards(con, name, columns)
