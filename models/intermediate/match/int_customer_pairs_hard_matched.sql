@@ -36,7 +36,9 @@ rules_version as (
     select
         md5(
             '{{ rules }}|'
-            || coalesce((select string_agg(identifier || '=' || value, ',' order by identifier, value) from placeholders), '')
+            || coalesce((
+                select string_agg(identifier || '=' || value, ',' order by identifier, value) from placeholders
+            ), '')
         ) as rules_version
 
 ),

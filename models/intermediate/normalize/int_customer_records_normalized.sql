@@ -201,11 +201,8 @@ with_country as (
             when folded.country_folded is null then 'defaulted'
             when country_names.country_code is null then 'unknown'
         end as country_issue,
-        -- the country rules the record's formats: an unknown country reads as the default one
-        coalesce(
-            case when folded.country_folded is null then '{{ var("default_country") }}' else country_names.country_code end,
-            '{{ var("default_country") }}'
-        ) as format_country,
+        -- the country rules the record's formats: a missing or unknown one reads as the default
+        coalesce(country_names.country_code, '{{ var("default_country") }}') as format_country,
         case when first_name_placeholders.placeholder_name is null then folded.first_name_folded end as first_name,
         case when last_name_placeholders.placeholder_name is null then folded.last_name_folded end as last_name,
         first_name_placeholders.placeholder_name is not null
@@ -257,7 +254,9 @@ street_words as (
 
 street_rules as (
 
-    select street_types.*, country_languages.country_code
+    select
+        street_types.*,
+        country_languages.country_code
     from street_types
     inner join country_languages on street_types.language = country_languages.language
 
@@ -380,9 +379,10 @@ normalized as (
             false
         ) as email_is_invalid,
 
-        prepared.phone.e164 as phone_e164,
-        coalesce(prepared.phone_raw is not null and prepared.phone.e164 is null, false) as phone_is_invalid,
-        prepared.phone.is_mobile as phone_is_mobile,
+        struct_extract(prepared.phone, 'e164') as phone_e164,
+        coalesce(prepared.phone_raw is not null and struct_extract(prepared.phone, 'e164') is null, false)
+            as phone_is_invalid,
+        struct_extract(prepared.phone, 'is_mobile') as phone_is_mobile,
 
         streets.street,
         {{ normalize_house_number('prepared.house_number_given') }} as house_number,
