@@ -5,11 +5,12 @@
     a rule looks at. With `only_groups` (a relation or CTE of match_rule, matched_value), only
     the records of those groups are read: a daily run recomputes just the groups that changed.
 
-    A shared identifier is evidence, not proof: a group is linked only when its records can be
-    one person (hard_match_group_is_one_person). A family's e-mail, a typed-in default or a
-    shop's phone links records of different people, which Splink then scores like any other
-    evidence. Values the Splink model knows as placeholders (`placeholders`: identifier, value)
-    take part in no rule.
+    A shared identifier is evidence, not proof: `is_one_person` says whether the group's records
+    can be one person (hard_match_group_is_one_person), and only such groups link. A family's
+    e-mail, a typed-in default or a shop's phone groups records of different people, which Splink
+    then scores like any other evidence; the group stays in the table, so a daily run knows to
+    recompute it when a record leaves it. Values the Splink model knows as placeholders
+    (`placeholders`: identifier, value) take part in no rule.
 -#}
 {% macro hard_match_edges(records_cte, placeholders, only_groups=none) -%}
     {%- for rule in var('hard_match_rules') %}
@@ -20,7 +21,8 @@
             min(customer_record_id) over keys as customer_record_id_l,
             customer_record_id as customer_record_id_r,
             '{{ rule.name }}' as match_rule,
-            {{ hard_match_value(rule) }} as matched_value
+            {{ hard_match_value(rule) }} as matched_value,
+            {{ hard_match_group_is_one_person('keys') }} as is_one_person
         from {{ records_cte }}
         where {{ hard_match_applies(rule, placeholders) }}
         {%- if only_groups %}
@@ -29,9 +31,7 @@
             )
         {%- endif %}
         window keys as (partition by {{ rule.match_on | join(', ') }})
-        qualify
-            customer_record_id_l != customer_record_id_r
-            and {{ hard_match_group_is_one_person('keys') }}
+        qualify customer_record_id_l != customer_record_id_r
     {%- endfor %}
 {%- endmacro %}
 

@@ -21,6 +21,7 @@ with
 hard_pairs as (
 
     select * from {{ ref('int_customer_pairs_hard_matched') }}
+    where is_one_person
 
 ),
 

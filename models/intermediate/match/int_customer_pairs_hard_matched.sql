@@ -1,5 +1,6 @@
 -- Pairs of records that are certainly the same person, one row per rule that links them. A group
--- of records sharing a value is linked only when they can be one person (macro hard_match_edges).
+-- of records sharing a value links only when they can be one person (is_one_person, macro
+-- hard_match_edges); the others stay listed, unlinked.
 -- Incremental: the query always yields the whole table. A daily run recomputes only the groups
 -- (rule, shared value) that a record normalized since the last run joins or leaves and keeps the
 -- other rows; the merge then writes only the difference (a recomputed row that was there before
@@ -9,7 +10,7 @@
     materialized='incremental',
     incremental_strategy='merge',
     unique_key=['match_rule', 'matched_value', 'customer_record_id_l', 'customer_record_id_r'],
-    merge_clauses=whole_table_merge(['records_normalized_through', 'rules_version']),
+    merge_clauses=whole_table_merge(['is_one_person', 'records_normalized_through', 'rules_version']),
     on_schema_change='fail',
 ) }}
 
@@ -87,6 +88,7 @@ kept as (
         customer_record_id_r,
         match_rule,
         matched_value,
+        is_one_person,
         records_normalized_through
     from previous
     anti join changed_groups
@@ -110,6 +112,7 @@ edges as (
         customer_record_id_r,
         match_rule,
         matched_value,
+        is_one_person,
         (select max(records.normalized_at) from records) as records_normalized_through
     from recomputed
     {%- if is_incremental() %}
@@ -128,6 +131,7 @@ final as (
         customer_record_id_r,
         match_rule,
         matched_value,
+        is_one_person,
         records_normalized_through,
         (select rules_version.rules_version from rules_version) as rules_version
     from edges
