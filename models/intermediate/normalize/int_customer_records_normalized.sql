@@ -25,7 +25,8 @@ reference_version as (
                 union all
                 select 'country:' || country_name || '>' || country_code from {{ ref('country_names') }}
                 union all
-                select 'language:' || country_code || '>' || language from {{ ref('country_languages') }}
+                select 'language:' || country_code || '>' || language || '>' || priority
+                from {{ ref('country_languages') }}
                 union all
                 select 'placeholder:' || placeholder_name from {{ ref('placeholder_names') }}
                 union all
@@ -256,7 +257,8 @@ street_rules as (
 
     select
         street_types.*,
-        country_languages.country_code
+        country_languages.country_code,
+        country_languages.priority as language_priority
     from street_types
     inner join country_languages on street_types.language = country_languages.language
 
@@ -288,9 +290,15 @@ street_words_standardized as (
             and suffix_rule.match_on = 'suffix'
             and length(street_words.word) > length(suffix_rule.abbreviation)
             and suffix(street_words.word, suffix_rule.abbreviation)
+    -- the longest ending wins; between languages (Belgian 'str': straat before strasse) the
+    -- country's first language
     qualify row_number() over (
         partition by street_words.customer_record_id, street_words.word_position
-        order by length(suffix_rule.abbreviation) desc nulls last, word_rule.standard_form
+        order by
+            length(suffix_rule.abbreviation) desc nulls last,
+            suffix_rule.language_priority nulls last,
+            word_rule.language_priority nulls last,
+            word_rule.standard_form
     ) = 1
 
 ),
