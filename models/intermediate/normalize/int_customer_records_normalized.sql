@@ -296,9 +296,9 @@ street_words_standardized as (
         partition by street_words.customer_record_id, street_words.word_position
         order by
             length(suffix_rule.abbreviation) desc nulls last,
-            suffix_rule.language_priority nulls last,
-            word_rule.language_priority nulls last,
-            word_rule.standard_form
+            suffix_rule.language_priority asc nulls last,
+            word_rule.language_priority asc nulls last,
+            word_rule.standard_form asc
     ) = 1
 
 ),
