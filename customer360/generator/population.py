@@ -311,8 +311,11 @@ def _first(r: random.Random, lang: str, gender: str) -> str:
     return first_name_sampler(flang, "F" if gender == "F" else ("M" if gender == "M" else r.choice("MF")))(r)
 
 
-def _surname(r: random.Random, lang: str, country: str) -> str:
-    if country != "BE":
+def _surname(r: random.Random, lang: str, country: str, home: str = "BE") -> str:
+    """A family name: a neighbouring country's household in Belgium carries one of that country's
+    most common names; a population living in another country (`home`) draws from the whole
+    pool of its language, as a Belgian one does, or its names would all be namesakes."""
+    if country != "BE" and not (home == country and lang in ("nl", "fr")):
         return surname_sampler(country)(r)
     return surname_sampler(lang)(r)
 
@@ -374,7 +377,7 @@ def build_people(seed: int, chunk: int, people: int, country: str = "BE") -> lis
             for _ in range(size):
                 l2 = lang if not roommates else _name_langs(region, r)
                 age = _AGE_SAMPLER(r) if not roommates else r.randint(19, 34)
-                new_person(_gender(r), age, _surname(r, l2, country), l2)
+                new_person(_gender(r), age, _surname(r, l2, country, home), l2)
         else:
             n_children = size - 2
             single_parent = size == 2 and r.random() < 0.15
@@ -383,13 +386,13 @@ def build_people(seed: int, chunk: int, people: int, country: str = "BE") -> lis
             age1 = r.randint(42, 72) if n_children else max(20, _AGE_SAMPLER(r))
             g1 = "M" if r.random() < 0.97 else "F"
             p1 = new_person(g1 if not single_parent else _gender(r), age1,
-                            _surname(r, lang, country), lang)
+                            _surname(r, lang, country, home), lang)
             p2 = None
             if not single_parent:
                 age2 = max(18, min(90, age1 + round(r.gauss(-2, 3))))
                 g2 = "F" if g1 == "F" or r.random() < 0.96 else "M"
                 lang2 = lang if r.random() < 0.9 else _name_langs(region, r)
-                p2 = new_person(g2, age2, _surname(r, lang2, country), lang2)
+                p2 = new_person(g2, age2, _surname(r, lang2, country, home), lang2)
                 if p1.gender == "M" and p2.gender == "F" and r.random() < 0.6:
                     x = r.random()
                     if x < 0.4:
