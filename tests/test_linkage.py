@@ -379,3 +379,99 @@ def test_update_pairs_scores_only_changed_records(records, model):
     # another threshold (or model) rescores everything
     update_pairs(day2_records, second, model, threshold_match_probability=0.02, stats=stats)
     assert stats["mode"] == "full"
+
+
+# --- settings from the data ----------------------------------------------------------------------
+
+def test_pair_counts_from_block_sizes_are_the_pairs_splink_forms(records):
+    """The budget is spent on counts computed from block sizes; Splink's own count agrees."""
+    from splink import DuckDBAPI
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    from customer360.linkage import settings as lk_settings
+    from customer360.linkage._common import load_prepared, new_connection
+    from customer360.linkage.blocking import count_rule
+
+    con = new_connection()
+    name = load_prepared(con, records, "c360_counted")
+    sdf = DuckDBAPI(con).register(name)
+    rules = [lk_settings._rule("first_name_canonical", "last_name", "postcode_prefix"),
+             lk_settings._SWAPPED_RULE, lk_settings.Rule(("phone_e164",), where="phone_is_mobile")]
+    for rule in rules:
+        splink_count = count_comparisons_from_blocking_rules(
+            sdf, blocking_rules=[rule.blocking_rule], link_type="dedupe_only",
+            unique_id_column_name="customer_record_id", record_sample_proportion=1.0,
+        )[0]["marginal_comparison_count"]
+        assert count_rule(con, name, rule) == splink_count, rule.blocking_rule
+    con.close()
+
+
+def test_the_budget_admits_broad_rules_only_while_their_pairs_stay_few(records):
+    from customer360.linkage import settings as lk_settings
+    from customer360.linkage._common import load_prepared, new_connection
+    from customer360.linkage.blocking import choose_rules
+
+    con = new_connection()
+    name = load_prepared(con, records, "c360_budget")
+    candidates = [rule for rule in lk_settings.PREDICTION_RULES if rule.usable(set(lk_settings.MATCH_COLUMNS))]
+    generous = choose_rules(con, name, candidates, records.num_rows, comparisons_per_record=1000)
+    tight = choose_rules(con, name, candidates, records.num_rows, comparisons_per_record=3)
+    con.close()
+    # a whole surname is a broad rule: many pairs per record
+    assert [c for c in generous if c.rule.blocking_rule == 'l."last_name" = r."last_name"'][0].chosen
+    dropped = [c for c in tight if not c.chosen and c.why_not and c.why_not.startswith("over the budget")]
+    assert any(c.rule.blocking_rule == 'l."last_name" = r."last_name"' for c in dropped)
+    assert sum(c.comparisons for c in tight if c.chosen) <= 3 * records.num_rows
+
+
+def test_a_model_is_built_from_the_columns_that_carry_information(records):
+    """An export without e-mail and phone: no such comparison, rule or EM session, and the
+    report says why."""
+    from customer360.linkage.report import render_report
+
+    blank = records.set_column(records.schema.get_field_index("email"), "email",
+                               pa.nulls(records.num_rows, pa.string()))
+    blank = blank.set_column(blank.schema.get_field_index("phone_e164"), "phone_e164",
+                             pa.nulls(records.num_rows, pa.string()))
+    model = train(blank, seed=7, max_pairs_u=2e5)
+    names = {c["output_column_name"] for c in model["comparisons"]}
+    assert names == {"first_name", "last_name", "birth", "address"}
+    info = model["customer360_training"]
+    assert info["columns"]["email"] == "empty" and info["columns"]["phone_e164"] == "empty"
+    rules = [r["blocking_rule"] for r in info["blocking"]["rules"]] + \
+        [r["blocking_rule"] for r in info["training_rules"]] + info["deterministic_rules"]
+    assert not any("email" in rule or "phone" in rule for rule in rules)
+    assert "| email |" in render_report(model) and "no: empty" in render_report(model)
+    pairs = predict_pairs(blank, model)
+    assert pairs.column("mw_email").null_count == pairs.num_rows  # the column stays, empty
+
+
+def test_placeholders_many_people_share_are_read_as_unknown(records):
+    """A default e-mail typed in for twenty customers links nobody: the model lists it and
+    scores it as no e-mail at all."""
+    rows = [_record(f"crm:P{i}", "crm", crm_customer_number=f"P{i}", first_name=FIRST[i % len(FIRST)],
+                    last_name=LAST[i % len(LAST)], birth_date=dt.date(1960 + i, 1, 1),
+                    email="noemail@brico.be", postcode="9000", city="gent") for i in range(20)]
+    with_default = pa.concat_tables([records, _table(rows)])
+    model = train(with_default, seed=7, max_pairs_u=2e5)
+    info = model["customer360_training"]
+    assert "noemail@brico.be" in info["placeholders"]["email"]
+    assert info["shared_values"]["email"]["placeholders"][0]["people"] >= 6
+    pairs = predict_pairs(with_default, model)
+    among = [r for r in pairs.to_pylist() if r["customer_record_id_l"].startswith("crm:P")
+             and r["customer_record_id_r"].startswith("crm:P")]
+    assert all(r["mw_email"] == 0 for r in among)
+
+
+def test_training_on_too_few_records_stops_with_a_message(records):
+    from customer360.linkage.model import TrainingError
+
+    with pytest.raises(TrainingError, match="training needs at least 100"):
+        train(records.slice(0, 40))
+    names_only = records.select(["customer_record_id", "source"]).append_column(
+        "last_name", records.column("last_name"))
+    for column in records.column_names:
+        if column not in names_only.column_names:
+            names_only = names_only.append_column(column, pa.nulls(records.num_rows, records.schema.field(column).type))
+    with pytest.raises(TrainingError, match="too little to tell people apart"):
+        train(names_only.select(records.column_names))

@@ -36,10 +36,12 @@ def _comparisons(fields: set[str]) -> list:
         ("first_name", lambda: cl.NameComparison("first_name").configure(term_frequency_adjustments=True)),
         ("last_name", lambda: cl.NameComparison("last_name").configure(term_frequency_adjustments=True)),
         ("birth_date", lambda: cl.DateOfBirthComparison("birth_date", input_is_string=False)),
-        # identifiers weighed by how common a value is: a default typed in for many people counts little
-        ("email", lambda: cl.EmailComparison("email").configure(term_frequency_adjustments=True)),
+        # identifiers as identifiers, weighed by how common a value is (a default typed in for
+        # many people counts little); a fuzzy e-mail level would count the names a second time
+        # (jan.peeters@ and jan.peeters12@ are two namesakes) and chain every namesake together
+        ("email", lambda: cl.ExactMatch("email").configure(term_frequency_adjustments=True)),
         ("phone_e164", lambda: cl.ExactMatch("phone_e164").configure(term_frequency_adjustments=True)),
-        ("address", lambda: cl.JaroWinklerAtThresholds("address", [0.95, 0.88])),
+        ("address", lambda: cl.ExactMatch("address")),
         ("postcode", lambda: cl.ExactMatch("postcode").configure(term_frequency_adjustments=True)),
     ]
     return [make() for field, make in candidates if field in fields]

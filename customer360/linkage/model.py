@@ -1,10 +1,17 @@
-"""Train the Splink model and keep it as a deterministic JSON-serializable dict.
+"""Train the Splink model from the data and keep it as a deterministic JSON-serializable dict.
+
+Training reads the records first (customer360.linkage.profile): the matching columns that carry
+information, the identifier values many people share (placeholders, read as unknown), whether
+the data holds households. It then builds the comparisons, chooses the prediction blocking rules
+within a comparison budget (customer360.linkage.blocking) and the EM training rules, and trains.
 
 The model dict is Splink's own settings dict (``linker.misc.save_model_to_json``) plus a
-``customer360_training`` block describing the training data: record count, per-source counts and
-a k-minimum-values sketch of the customer_record_ids, from which :func:`training_overlap`
-estimates the share of another record set that was in the training data, and the term
-frequencies that scoring uses (:func:`term_frequency_counts`).
+``customer360_training`` block: record counts per source, a k-minimum-values sketch of the
+customer_record_ids (from which :func:`training_overlap` estimates the share of another record
+set that was in the training data), the term frequencies that scoring uses
+(:func:`term_frequency_counts`), the profile, the placeholders, the household decision, the
+blocking rules with their pair counts and the training rules: everything the model report
+(customer360.linkage.report) shows.
 """
 
 from __future__ import annotations
@@ -34,6 +41,27 @@ SKETCH_K = 1024
 #: model file then holds common names, never an individual's email address
 TERM_FREQUENCY_MIN_COUNT = 10
 _SIG_DIGITS = 12
+
+#: the smallest m or u a model keeps (a weight of at most 33 bits either way)
+MIN_PROBABILITY = 1e-10
+#: fewer records than this cannot estimate a model
+MIN_TRAINING_RECORDS = 100
+#: an EM training rule needs at least this many record pairs
+MIN_EM_PAIRS = 20
+#: above this many records, training reads a sample of this size (the smallest id hashes)
+MAX_TRAINING_RECORDS = 2_000_000
+#: every comparison is estimated by this many EM sessions when the rules allow (Splink averages
+#: them): one session's blocking skews its pairs, and a second corrects what it misjudges
+EM_SESSIONS_PER_COMPARISON = 2
+MAX_EM_SESSIONS = 5
+#: the prior is refined on at most this many records (a sample of the smallest id hashes)
+PRIOR_SAMPLE_RECORDS = 200_000
+PRIOR_ITERATIONS = 2
+#: households are in the data when at least this share of the pairs of records at one address
+#: with one last name carry clearly different first names (other people, not one person's typo)
+HOUSEHOLD_MIN_SHARE = 0.3
+#: fewer such pairs than this say nothing: the guards stay on
+HOUSEHOLD_MIN_PAIRS = 20
 
 
 def _id_hashes_sql(table: str, column: str = "customer_record_id") -> str:
@@ -110,10 +138,6 @@ def _expectation_maximisation(linker, blocking_rule: str, max_pairs: float | Non
         settings.training_settings = full
 
 
-#: the smallest m or u a model keeps (a weight of at most 33 bits either way)
-MIN_PROBABILITY = 1e-10
-
-
 def _fill_unobserved(model: dict[str, Any], random_pairs: float) -> list[str]:
     """Levels the training data never showed get values that claim nothing, instead of Splink's
     defaults by level position: a level no random pair reached gets u = 1 / the pairs sampled
@@ -142,20 +166,6 @@ class TrainingError(ValueError):
     """The records cannot support a model; the message says what is missing and what to do."""
 
 
-#: fewer records than this cannot estimate a model
-MIN_TRAINING_RECORDS = 100
-#: an EM training rule needs at least this many record pairs
-MIN_EM_PAIRS = 20
-#: above this many records, training reads a sample of this size (the smallest id hashes)
-MAX_TRAINING_RECORDS = 2_000_000
-
-
-#: every comparison is estimated by this many EM sessions when the rules allow (Splink averages
-#: them): one session's blocking skews its pairs, and a second corrects what it misjudges
-EM_SESSIONS_PER_COMPARISON = 2
-MAX_EM_SESSIONS = 5
-
-
 def _design_training_rules(con, table: str, comparisons: list, columns: set[str]) -> tuple[list[dict], set[str]]:
     """EM training rules in order of preference, each taken when it estimates a comparison that
     fewer than EM_SESSIONS_PER_COMPARISON sessions have estimated (a rule cannot estimate the
@@ -166,7 +176,8 @@ def _design_training_rules(con, table: str, comparisons: list, columns: set[str]
     chosen: list[dict] = []
     sessions = dict.fromkeys(inputs, 0)
     for rule in lk_settings.TRAINING_RULES:
-        if len(chosen) >= MAX_EM_SESSIONS or min(sessions.values(), default=EM_SESSIONS_PER_COMPARISON) >= EM_SESSIONS_PER_COMPARISON:
+        done = min(sessions.values(), default=EM_SESSIONS_PER_COMPARISON) >= EM_SESSIONS_PER_COMPARISON
+        if len(chosen) >= MAX_EM_SESSIONS or done:
             break
         if not rule.usable(columns):
             continue
@@ -180,11 +191,6 @@ def _design_training_rules(con, table: str, comparisons: list, columns: set[str]
         for name in estimates:
             sessions[name] += 1
     return chosen, {name for name, n in sessions.items() if n == 0}
-
-
-#: the prior is refined on at most this many records (a sample of the smallest id hashes)
-PRIOR_SAMPLE_RECORDS = 200_000
-PRIOR_ITERATIONS = 2
 
 
 def _refine_prior(con, db_api, linker, table: str, records: int) -> list[float]:
@@ -213,13 +219,6 @@ def _refine_prior(con, db_api, linker, table: str, records: int) -> list[float]:
         priors.append(prior)
     linker._settings_obj._probability_two_random_records_match = priors[-1]
     return priors
-
-
-#: households are in the data when at least this share of the pairs of records at one address
-#: with one last name carry clearly different first names (other people, not one person's typo)
-HOUSEHOLD_MIN_SHARE = 0.3
-#: fewer such pairs than this say nothing: the guards stay on
-HOUSEHOLD_MIN_PAIRS = 20
 
 
 def household_guards(con, table: str, columns: set[str]) -> dict[str, Any]:
