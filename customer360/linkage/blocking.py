@@ -23,7 +23,7 @@ from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from customer360.linkage.settings import UNIQUE_ID, Rule
 
 #: default budget: pairs scored per record, summed over the chosen rules
-COMPARISONS_PER_RECORD = 20
+COMPARISONS_PER_RECORD = 15
 #: below this many records Splink counts the chosen rules' pairs exactly, above it on a sample
 EXACT_COUNT_MAX_RECORDS = 200_000
 
