@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from customer360 import PROJECT_DIR
+from customer360 import PROJECT_DIR, project_var
 
 DEFAULT_LANDING_DIR = "data/landing"
 DEFAULT_DUCKDB_PATH = "data/customer360.duckdb"
@@ -115,16 +115,9 @@ def read_table(sql: str):
         connection.close()
 
 
-def project_var(name: str):
-    """A var's value as dbt_project.yml sets it (the defaults the dbt models read too)."""
-    import yaml
-
-    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][name]
-
-
 def cmd_train(ns: argparse.Namespace) -> int:
-    from customer360.linkage.model import TrainingError, save_model, train
-    from customer360.linkage.report import render_report, write_report
+    from customer360.linkage.model import TrainingError, train
+    from customer360.linkage.report import render_report, save_with_report
 
     # the model is trained on normalized records: build them (and only them) first
     # cautious: only the tests whose every parent is built (no cross-layer accounting tests)
@@ -139,8 +132,7 @@ def cmd_train(ns: argparse.Namespace) -> int:
     except TrainingError as error:
         print(f"customer360 train: cannot train a model on these records: {error}", file=sys.stderr)
         return 2
-    path = save_model(trained, PROJECT_DIR / ns.model_path)
-    report = write_report(trained, path)
+    path, report = save_with_report(trained, PROJECT_DIR / ns.model_path)
     print(render_report(trained))
     info = trained["customer360_training"]
     left_out = {c: why for c, why in info["columns"].items() if why != "used"}

@@ -71,8 +71,11 @@ def landing_files_sensor(context: SensorEvaluationContext):
 @op(tags=WAREHOUSE_WRITER_TAGS)
 def retrain_linkage_model(context: OpExecutionContext, dbt: DbtCliResource) -> None:
     """Rebuilds the normalized records, retrains the Splink model on them and saves it to
-    python_models/splink_model.json (review and commit it); the next daily run rescores all pairs."""
-    from customer360.linkage.model import save_model, train
+    python_models/splink_model.json with its report beside it (review and commit both); the next
+    daily run rescores all pairs."""
+    from customer360 import project_var
+    from customer360.linkage.model import train
+    from customer360.linkage.report import save_with_report
 
     with warehouse_write_lock():
         dbt.cli(["build", "--select", "+int_customer_records_normalized",
@@ -82,9 +85,9 @@ def retrain_linkage_model(context: OpExecutionContext, dbt: DbtCliResource) -> N
             records = connection.sql("select * from intermediate.int_customer_records_normalized").to_arrow_table()
         finally:
             connection.close()
-    trained = train(records)
-    save_model(trained, SPLINK_MODEL_PATH)
-    context.log.info(f"trained on {records.num_rows:,} records; saved {SPLINK_MODEL_PATH}")
+    trained = train(records, max_birth_year_gap=int(project_var("max_birth_year_gap")))
+    _, report = save_with_report(trained, SPLINK_MODEL_PATH)
+    context.log.info(f"trained on {records.num_rows:,} records; saved {SPLINK_MODEL_PATH} and {report}")
 
 
 @job(tags=WAREHOUSE_WRITER_TAGS, description="Retrain the Splink linkage model on demand.")

@@ -280,13 +280,16 @@ def test_predict_changed_is_within_plus_between(records, model, pairs):
     assert sorted(map(str, got.to_pylist())) == sorted(map(str, expected.to_pylist()))
 
 
-def test_predict_between_leaves_out_existing_records_out_of_reach_and_loses_no_pair(records, model, pairs):
+def test_predict_between_leaves_out_existing_records_out_of_reach_and_loses_no_pair(records):
     """predict_between hands Splink only the existing records that a blocking rule pairs with a
     new one (existing_in_reach): far fewer records, and still every pair a full scoring finds
-    between the two sides, with the same probabilities."""
+    between the two sides, with the same probabilities. (A model blocking as on large data: on
+    data this small the budget's floor would admit rules that reach almost everyone.)"""
     from customer360.linkage._common import load_prepared, new_connection
     from customer360.linkage.predict import existing_in_reach
 
+    model = train(records, seed=7, max_pairs_u=2e5, min_comparisons=0)
+    pairs = predict_pairs(records, model)
     ids = records.column("customer_record_id").to_pylist()
     new_ids = set(ids[::50])
     is_new = pa.array([i in new_ids for i in ids])
@@ -407,15 +410,19 @@ def test_pair_counts_from_block_sizes_are_the_pairs_splink_forms(records):
 
 
 def test_the_budget_admits_broad_rules_only_while_their_pairs_stay_few(records):
+    from customer360.linkage import blocking
     from customer360.linkage import settings as lk_settings
     from customer360.linkage._common import load_prepared, new_connection
     from customer360.linkage.blocking import choose_rules
+
+    assert blocking.comparison_budget(1_000_000, 12) == 12_000_000
+    assert blocking.comparison_budget(1_000, 12) == blocking.MIN_COMPARISONS  # small data: the floor
 
     con = new_connection()
     name = load_prepared(con, records, "c360_budget")
     candidates = [rule for rule in lk_settings.PREDICTION_RULES if rule.usable(set(lk_settings.MATCH_COLUMNS))]
     generous = choose_rules(con, name, candidates, records.num_rows, comparisons_per_record=1000)
-    tight = choose_rules(con, name, candidates, records.num_rows, comparisons_per_record=3)
+    tight = choose_rules(con, name, candidates, records.num_rows, comparisons_per_record=3, min_comparisons=0)
     con.close()
     # a whole surname is a broad rule: many pairs per record
     assert [c for c in generous if c.rule.blocking_rule == 'l."last_name" = r."last_name"'][0].chosen

@@ -1,7 +1,8 @@
 """Probabilistic record linkage (Splink 5 on a private in-memory DuckDB): pyarrow in, pyarrow out.
 
-- :func:`train` -> model dict (Splink settings + ``customer360_training``), :func:`save_model`,
-  :func:`load_model`, :func:`training_overlap`
+- :func:`train` -> model dict (Splink settings + ``customer360_training``) built from the data
+  (customer360.linkage.profile, .blocking), :func:`save_model`, :func:`load_model`,
+  :func:`training_overlap`; customer360.linkage.report writes the model report beside it
 - :func:`predict_pairs`, :func:`predict_within`, :func:`predict_between`, :func:`predict_changed`
   -> scored pairs
 - :func:`run_baseline` -> the plain Splink benchmark baseline's clusters

@@ -4,7 +4,7 @@ Every candidate rule (customer360.linkage.settings.PREDICTION_RULES) whose colum
 information is counted first: the number of record pairs it would hand to Splink, computed from
 the sizes of its blocks (group by the rule's columns) without forming a pair. Rules are then taken
 in order of preference while the running total stays within ``comparisons_per_record`` times the
-number of records. Specific rules come first; broad rules (same surname, same birth date) fit the
+number of records (and at least MIN_COMPARISONS). Specific rules come first; broad rules (same surname, same birth date) fit the
 budget on small or thin data, where they are what finds the duplicates, and are left out at
 scale, where their pairs grow with the square of the records.
 
@@ -15,6 +15,7 @@ report shows what prediction will score.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,11 @@ from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from customer360.linkage.settings import UNIQUE_ID, Rule
 
-#: default budget: pairs scored per record, summed over the chosen rules
-COMPARISONS_PER_RECORD = 15
+#: default budget: pairs formed per record, summed over the chosen rules...
+COMPARISONS_PER_RECORD = 12
+#: ...but never fewer than this: small data can afford to form every pair a broad rule gives
+#: (a quarter of a million pairs score in about a second)
+MIN_COMPARISONS = 250_000
 #: below this many records Splink counts the chosen rules' pairs exactly, above it on a sample
 EXACT_COUNT_MAX_RECORDS = 200_000
 
@@ -57,10 +61,18 @@ def count_rule(con, table: str, rule: Rule) -> int:
     return int(con.execute(sql).fetchall()[0][0])
 
 
+def comparison_budget(records: int, comparisons_per_record: float = COMPARISONS_PER_RECORD,
+                      min_comparisons: int | None = None) -> int:
+    """The pairs the chosen rules may form: linear in the records, with a floor for small data."""
+    floor = MIN_COMPARISONS if min_comparisons is None else min_comparisons
+    return int(max(comparisons_per_record * records, floor))
+
+
 def choose_rules(con, table: str, candidates: list[Rule], records: int,
-                 comparisons_per_record: float = COMPARISONS_PER_RECORD) -> list[RuleCount]:
+                 comparisons_per_record: float = COMPARISONS_PER_RECORD,
+                 min_comparisons: int | None = None) -> list[RuleCount]:
     """Every candidate with its pair count and whether it was chosen (and if not, why)."""
-    budget = comparisons_per_record * records
+    budget = comparison_budget(records, comparisons_per_record, min_comparisons)
     total = 0
     out = []
     for rule in candidates:
@@ -81,10 +93,14 @@ def marginal_counts(db_api, splink_table, rules: list[str], records: int) -> lis
     if not rules:
         return []
     proportion = 1.0 if records <= EXACT_COUNT_MAX_RECORDS else max(0.05, (EXACT_COUNT_MAX_RECORDS / records))
-    counted = count_comparisons_from_blocking_rules(
-        splink_table, blocking_rules=rules, link_type="dedupe_only",
-        unique_id_column_name=UNIQUE_ID, record_sample_proportion=proportion,
-    )
+    with warnings.catch_warnings():
+        # Splink warns when a rule's sampled count rests on few pairs: the report marks every
+        # sampled count as an estimate
+        warnings.simplefilter("ignore", UserWarning)
+        counted = count_comparisons_from_blocking_rules(
+            splink_table, blocking_rules=rules, link_type="dedupe_only",
+            unique_id_column_name=UNIQUE_ID, record_sample_proportion=proportion,
+        )
     return [{"blocking_rule": row["blocking_rule"], "marginal_comparisons": int(row["marginal_comparison_count"]),
              "cumulative_comparisons": int(row["cumulative_comparison_count"]),
              "is_estimate": bool(row["is_estimate"])} for row in counted]

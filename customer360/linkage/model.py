@@ -30,7 +30,9 @@ from customer360.linkage import settings as lk_settings
 from customer360.linkage._common import (
     SPLINK_LOG_LEVEL, load_prepared, new_connection, to_arrow,
 )
-from customer360.linkage.blocking import COMPARISONS_PER_RECORD, choose_rules, count_rule, marginal_counts
+from customer360.linkage.blocking import (
+    COMPARISONS_PER_RECORD, choose_rules, comparison_budget, count_rule, marginal_counts,
+)
 from customer360.linkage.profile import (
     column_verdicts, informative_columns, placeholder_values, profile_columns, shared_values,
 )
@@ -253,7 +255,7 @@ def household_guards(con, table: str, columns: set[str]) -> dict[str, Any]:
 
 def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
           max_pairs_em: float | None = 2e6, recall_deterministic: float = 0.7,
-          comparisons_per_record: float = COMPARISONS_PER_RECORD,
+          comparisons_per_record: float = COMPARISONS_PER_RECORD, min_comparisons: int | None = None,
           max_training_records: int = MAX_TRAINING_RECORDS, max_birth_year_gap: int = 1,
           timings: dict[str, float] | None = None) -> dict[str, Any]:
     """Train a model on normalized customer records (pyarrow Table or DuckDB relation), with
@@ -292,7 +294,7 @@ def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
             "be found. Check that the export's columns are mapped onto the landing contract.")
 
     candidates = [rule for rule in lk_settings.PREDICTION_RULES if rule.usable(columns)]
-    counted = choose_rules(con, name, candidates, n, comparisons_per_record)
+    counted = choose_rules(con, name, candidates, n, comparisons_per_record, min_comparisons)
     chosen = [c.rule.blocking_rule for c in counted if c.chosen]
     if not chosen:
         raise TrainingError(
@@ -352,7 +354,7 @@ def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
         "placeholders": placeholders,
         "blocking": {
             "comparisons_per_record": comparisons_per_record,
-            "budget": int(comparisons_per_record * n),
+            "budget": comparison_budget(n, comparisons_per_record, min_comparisons),
             "rules": [{"blocking_rule": c.rule.blocking_rule, "comparisons": c.comparisons,
                        "chosen": c.chosen, "why_not": c.why_not,
                        **({k: v for k, v in chosen_counts[c.rule.blocking_rule].items() if k != "blocking_rule"}

@@ -10,6 +10,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from customer360.linkage.blocking import MIN_COMPARISONS
+from customer360.linkage.model import save_model
 from customer360.linkage.profile import PLACEHOLDER_MIN_PEOPLE
 
 
@@ -133,8 +135,8 @@ def render_report(model: dict[str, Any]) -> str:
     blocking = info.get("blocking") or {}
     if blocking:
         lines += ["## Blocking rules", "",
-                  f"Budget: {blocking['comparisons_per_record']:g} pairs per record, "
-                  f"{blocking['budget']:,} pairs. A rule is taken while the pairs it forms, added to "
+                  f"Budget: {blocking['comparisons_per_record']:g} pairs per record (at least "
+                  f"{MIN_COMPARISONS:,}): {blocking['budget']:,} pairs. A rule is taken while the pairs it forms, added to "
                   "those of the rules taken before it, stay within the budget. Marginal: the pairs "
                   "it adds to the rules before it (what Splink scores).", "",
                   "| rule | pairs formed | marginal pairs | used |", "|---|---:|---:|---|"]
@@ -158,7 +160,10 @@ def render_report(model: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_report(model: dict[str, Any], model_path: str | Path) -> Path:
-    path = report_path(model_path)
-    path.write_text(render_report(model), encoding="utf-8")
-    return path
+def save_with_report(model: dict[str, Any], model_path: str | Path) -> tuple[Path, Path]:
+    """Saves a trained model and writes its report beside it (what `customer360 train` and the
+    Dagster retrain job leave for review); returns both paths."""
+    path = save_model(model, model_path)
+    report = report_path(path)
+    report.write_text(render_report(model), encoding="utf-8")
+    return path, report
