@@ -4,9 +4,11 @@ Every candidate rule (customer360.linkage.settings.PREDICTION_RULES) whose colum
 information is counted first: the number of record pairs it would hand to Splink, computed from
 the sizes of its blocks (group by the rule's columns) without forming a pair. Rules are then taken
 in order of preference while the running total stays within ``comparisons_per_record`` times the
-number of records (and at least MIN_COMPARISONS). Specific rules come first; broad rules (same surname, same birth date) fit the
-budget on small or thin data, where they are what finds the duplicates, and are left out at
-scale, where their pairs grow with the square of the records.
+number of records (and at least MIN_COMPARISONS). The total counts every pair each rule forms,
+as Splink forms them all before it drops the ones an earlier rule found. Specific rules come
+first; broad rules (same surname, same birth date) fit the budget on small or thin data, where
+they are what finds the duplicates, and are left out at scale, where their pairs grow with the
+square of the records.
 
 The chosen rules' marginal counts (pairs a rule adds to the rules before it) then come from
 Splink itself (``splink.blocking_analysis.count_comparisons_from_blocking_rules``), so the model
