@@ -116,6 +116,7 @@ def read_table(sql: str):
 
 
 def cmd_train(ns: argparse.Namespace) -> int:
+    from customer360.linkage.blocking import COMPARISONS_PER_RECORD
     from customer360.linkage.model import TrainingError, train
     from customer360.linkage.report import render_report, save_with_report
 
@@ -127,8 +128,8 @@ def cmd_train(ns: argparse.Namespace) -> int:
     records = read_table("select * from intermediate.int_customer_records_normalized")
     started = time.perf_counter()
     try:
-        budget = {} if ns.comparisons_per_record is None else {"comparisons_per_record": ns.comparisons_per_record}
-        trained = train(records, seed=ns.seed, max_birth_year_gap=int(project_var("max_birth_year_gap")), **budget)
+        trained = train(records, seed=ns.seed, max_birth_year_gap=int(project_var("max_birth_year_gap")),
+                        comparisons_per_record=ns.comparisons_per_record or COMPARISONS_PER_RECORD)
     except TrainingError as error:
         print(f"customer360 train: cannot train a model on these records: {error}", file=sys.stderr)
         return 2

@@ -210,8 +210,8 @@ def _refine_prior(con, db_api, linker, table: str, records: int) -> list[float]:
         con.execute(f"create or replace table {sample} as select * from {table} "
                     f"order by md5({lk_settings.UNIQUE_ID}) limit {PRIOR_SAMPLE_RECORDS}").fetchall()
     n = min(records, PRIOR_SAMPLE_RECORDS)
-    settings = linker.misc.save_model_to_json()
-    refined = Linker(db_api.register(sample), settings, log_level=SPLINK_LOG_LEVEL) if sample != table else linker
+    refined = linker if sample == table else Linker(
+        db_api.register(sample), linker.misc.save_model_to_json(), log_level=SPLINK_LOG_LEVEL)
     priors = []
     for _ in range(PRIOR_ITERATIONS):
         predictions = refined.inference.predict(threshold_match_probability=0.0, warning_mode="never")

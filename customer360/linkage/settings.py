@@ -323,12 +323,11 @@ def _address(columns: set[str]):
 
 @dataclass(frozen=True)
 class ComparisonSpec:
-    """A comparison and the matching columns it needs: it is built when any of them carries
-    information (``needs_all``: all of them)."""
+    """A comparison and the matching columns it reads: it is built when any of them carries
+    information."""
     name: str
     columns: tuple[str, ...]
     build: Any
-    needs_all: bool = False
 
 
 COMPARISONS = [
@@ -348,8 +347,7 @@ def comparisons(columns: set[str], leave_out: set[str] = frozenset()) -> list:
     for spec in COMPARISONS:
         if spec.name in leave_out:
             continue
-        present = [c for c in spec.columns if c in columns]
-        if present and (not spec.needs_all or len(present) == len(spec.columns)):
+        if any(c in columns for c in spec.columns):
             out.append(spec.build(columns))
     return out
 
