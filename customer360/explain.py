@@ -20,7 +20,13 @@ def _table(rows: list[tuple], headers: list[str]) -> str:
     return "\n".join([line, "  ".join("-" * w for w in widths), *body])
 
 
+class UnknownMasterCustomer(LookupError):
+    """No record of the warehouse has this master customer ID."""
+
+
 def explain(database: Path, master_customer_id: str) -> str:
+    """The records of ``master_customer_id`` and the evidence that joined them; raises
+    UnknownMasterCustomer if the warehouse has no such ID."""
     connection = duckdb.connect(str(database), read_only=True)
     try:
         records = connection.execute(
@@ -29,7 +35,7 @@ def explain(database: Path, master_customer_id: str) -> str:
             [master_customer_id],
         ).fetchall()
         if not records:
-            return f"no master customer {master_customer_id}"
+            raise UnknownMasterCustomer(f"no master customer {master_customer_id} in {database}")
         ids = [r[0] for r in records]
         edges = connection.execute(
             """

@@ -2,7 +2,6 @@
 tests as asset checks, and a run report read from the warehouse after dbt has released it."""
 
 
-import fcntl
 import os
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from customer360.cli import PRODUCTION_BUILD
 from customer360.contract import LANDING_TABLES
+from customer360.warehouse_lock import warehouse_lock
 from orchestration.project import customer360_project
 
 # every run that writes the warehouse carries this tag; dagster_home/dagster.yaml lets one run
@@ -80,15 +80,10 @@ landing_files = [
 
 @contextmanager
 def warehouse_write_lock():
-    """Blocks until no other process writes the warehouse (DuckDB has one writer)."""
-    database = Path(os.environ["CUSTOMER360_DUCKDB_PATH"])
-    database.parent.mkdir(parents=True, exist_ok=True)
-    with open(database.with_name(database.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    """Blocks until no other process writes the warehouse (DuckDB has one writer): the lock the
+    `customer360` CLI takes too (customer360.warehouse_lock), so a CLI build and a run never collide."""
+    with warehouse_lock(os.environ["CUSTOMER360_DUCKDB_PATH"], wait=True):
+        yield
 
 
 @dbt_assets(

@@ -9,9 +9,10 @@
 - updates to existing records: moves, new e-mail addresses, corrected typos, new phone formats;
 - consent changes, new orders (with lines) and new web events.
 
-The delta is a pure function of (seed, people, day, fraction) and of what landed before: rows are
-sampled by md5 of their keys, never by file order. New people and keys come from a chunk reserved
-for the day (counting down from the top of the key space), so they never collide with day 1's.
+The delta is a pure function of (seed, people, day, fraction) and of what landed before it (days
+1..N-1; running day N again writes the same files): rows are sampled by md5 of their keys, never
+by file order. New people and keys come from a chunk reserved for the day (counting down from
+the top of the key space), so they never collide with day 1's.
 """
 
 from __future__ import annotations
@@ -83,24 +84,45 @@ class _People:
         return self.chunks[chunk][pid]
 
 
-def _current_records(con: duckdb.DuckDBPyConnection, landing: Path, truth_dir: Path) -> None:
+def _landed(folder: Path, before_day: int | None) -> list[str]:
+    """The day files of ``folder`` that landed before day ``before_day`` (all of them if None),
+    in day order: a delta reads what landed before it, never its own or a later day's files, so
+    running day N again gives the same day N."""
+    files = sorted(folder.glob("day_*.parquet"))
+    if before_day is not None:
+        files = [f for f in files if f.name < day_file(before_day)]
+    return [str(f) for f in files]
+
+
+def _sql_list(files: list[str]) -> str:
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+
+
+def _current_records(con: duckdb.DuckDBPyConnection, landing: Path, truth_dir: Path,
+                     before_day: int | None = None) -> None:
     """Table `current_records`: the latest landed version of every well-formed customer record,
-    with its person."""
+    with its person, as landed before day ``before_day`` (None: every day landed)."""
     parts = []
     for source, (table, key) in CUSTOMER_SOURCES.items():
-        files = str(landing / source / table / "*.parquet")
+        files = _landed(landing / source / table, before_day)
+        if not files:
+            raise FileNotFoundError(f"no {source}/{table} files in {landing}: generate day 1 first")
         email = "email" if "email" in _COLUMNS[source] else "null::varchar"
         parts.append(f"""
             select '{source}' as source, {key} as source_record_key, {email} as email,
                 to_json(t)::varchar as row_json
-            from read_parquet('{files}', filename = true) as t
+            from read_parquet({_sql_list(files)}, filename = true) as t
             where {key} is not null
             qualify row_number() over (partition by {key} order by filename desc) = 1""")
+    truth_files = _landed(truth_dir, before_day)
+    if not truth_files:
+        raise FileNotFoundError(f"no ground truth in {truth_dir}: generate day 1 first")
+    # min, not any_value: a key's person must not depend on DuckDB's thread scheduling
     con.execute(f"""
         create or replace table current_records as
         with truth as (
-            select source, source_record_key, any_value(person_id) as person_id
-            from read_parquet('{truth_dir}/day_*.parquet')
+            select source, source_record_key, min(person_id) as person_id
+            from read_parquet({_sql_list(truth_files)})
             group by all
             having not bool_or(is_corrupted)
         )
@@ -143,10 +165,11 @@ def generate_day(day: int, landing_dir: str | Path, ground_truth_dir: str | Path
         return (start + timedelta(seconds=r.randrange(86400))).strftime("%Y-%m-%d %H:%M:%S")
 
     con = duckdb.connect()
-    _current_records(con, landing, truth_dir)
+    _current_records(con, landing, truth_dir, before_day=day)
     n_records = con.execute("select count(*) from current_records").fetchall()[0][0]
+    # a mailbox several people hold (a household's, a placeholder): the same owner on every run
     owners = dict(con.execute(
-        "select lower(trim(email)), any_value(person_id) from current_records where email is not null group by 1"
+        "select lower(trim(email)), min(person_id) from current_records where email is not null group by 1"
     ).fetchall())
     budget = max(5, round(n_records * fraction))
 

@@ -1,31 +1,27 @@
 {#-
-    Reads one landing folder (`<landing_dir>/<source>/<table>/`) as text columns.
+    Reads one landing table (`<landing_dir>/<source>/<table>/`) as text columns.
 
-    Parquet and CSV files are both accepted and unioned by column name; every contract column is
-    cast to varchar so staging alone decides what parses. A missing or empty folder yields zero
-    rows with the same columns, so a user with only a CRM export still builds.
+    Only the files `landed_files` accepted are read (the others are in quarantined_files with the
+    reason); Parquet and CSV files are both accepted and unioned by column name; every contract
+    column is cast to varchar so staging alone decides what parses. No file yields zero rows with
+    the same columns, so a user with only a CRM export still builds.
     `_landed_file` keeps the file each row came from (later files supersede earlier ones).
     With `new_files_only` (an incremental base model), only the files whose path is not yet in
-    the model's own table are read: a landed file is never changed, a new day lands a new file.
+    the model's own table are read: landed_files refuses a loaded file whose content changed.
 -#}
 {% macro landing_source(source_name, table_name, new_files_only=false) -%}
     {%- set source_relation = source(source_name, table_name) -%}
+    {%- set inventory = ref('landed_files') -%}
     {%- set columns = landing_columns(source_name, table_name) -%}
-    {%- set folder = var('landing_dir') ~ '/' ~ source_name ~ '/' ~ table_name -%}
     {%- set readers = [] -%}
     {%- if execute -%}
-        {%- for extension in ['parquet', 'csv'] -%}
-            {%- if new_files_only -%}
-                {%- set files = new_landing_files(folder ~ '/**/*.' ~ extension, this, source_name, table_name) -%}
-                {%- set file_count = files | length -%}
-                {%- set location = "['" ~ (files | join("', '")) ~ "']" -%}
-            {%- else -%}
-                {%- set file_count = landing_file_count(folder ~ '/**/*.' ~ extension) -%}
-                {%- set location = "'" ~ folder ~ "/**/*." ~ extension ~ "'" -%}
-            {%- endif -%}
-            {%- if file_count > 0 and extension == 'parquet' -%}
+        {%- for file_format in ['parquet', 'csv'] -%}
+            {%- set files = accepted_landing_files(inventory, source_name, table_name, file_format,
+                                                   this if new_files_only else none) -%}
+            {%- set location = "['" ~ (files | join("', '")) ~ "']" -%}
+            {%- if files | length > 0 and file_format == 'parquet' -%}
                 {%- do readers.append("read_parquet(" ~ location ~ ", union_by_name = true, filename = '_landed_file')") -%}
-            {%- elif file_count > 0 -%}
+            {%- elif files | length > 0 -%}
                 {%- do readers.append("read_csv(" ~ location ~ ", all_varchar = true, header = true, union_by_name = true, filename = '_landed_file')") -%}
             {%- endif -%}
         {%- endfor -%}
@@ -78,21 +74,23 @@
 {%- endmacro %}
 
 
-{% macro landing_file_count(pattern) -%}
-    {%- set result = run_query("select count(*) from glob('" ~ pattern ~ "')") -%}
-    {{ return(result.columns[0].values()[0]) }}
-{%- endmacro %}
-
-
-{#- Files matching `pattern` that no row of `relation` came from, in path order. A file is known by
-    its path below `<source>/<table>/`, so a landing_dir given once relative, once absolute, does
-    not make every file new. -#}
-{% macro new_landing_files(pattern, relation, source_name, table_name) -%}
+{#- The accepted files of one landing table and format, in path order; with `loaded_into`, only
+    those no row of that relation came from. A file is known by its path below `<source>/<table>/`,
+    so a landing_dir given once relative, once absolute, does not make every file new. -#}
+{% macro accepted_landing_files(inventory, source_name, table_name, file_format, loaded_into=none) -%}
     {%- set below_folder = "regexp_extract(%s, '(^|/)" ~ source_name ~ "/" ~ table_name ~ "/(.*)$', 2)" -%}
-    {%- set result = run_query(
-        "select file from glob('" ~ pattern ~ "') where " ~ (below_folder | format('file'))
-        ~ " not in (select " ~ (below_folder | format('_landed_file')) ~ " from (select distinct _landed_file from "
-        ~ relation ~ " where _landed_file is not null)) order by file"
-    ) -%}
-    {{ return(result.columns[0].values() | list) }}
+    {%- set query -%}
+        select landed_file from {{ inventory }}
+        where
+            source = '{{ source_name }}' and source_table = '{{ table_name }}'
+            and file_format = '{{ file_format }}' and file_status = 'accepted'
+            {%- if loaded_into is not none %}
+            and {{ below_folder | format('landed_file') }} not in (
+                select {{ below_folder | format('_landed_file') }}
+                from (select distinct _landed_file from {{ loaded_into }} where _landed_file is not null)
+            )
+            {%- endif %}
+        order by landed_file
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}

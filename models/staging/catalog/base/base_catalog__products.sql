@@ -20,7 +20,7 @@ renamed as (
             when nullif(trim(sku), '') is null then 'missing sku'
             when nullif(trim(product_name), '') is null then 'missing product_name'
             when {{ is_unparseable('unit_price', 'decimal(12, 2)') }} then 'unparseable unit_price'
-            when try_cast(trim(unit_price) as decimal(12, 2)) < 0 then 'negative unit_price'
+            {{ implausible_amount_checks('unit_price', 'decimal(12, 2)', var('max_unit_price')) }}
         end as invalid_reason
     from source
 

@@ -25,6 +25,7 @@ renamed as (
             when lower(trim(status)) not in ('opt_in', 'opt_out') or status is null then 'unknown status'
             when nullif(trim(recorded_at), '') is null then 'missing recorded_at'
             when {{ is_unparseable('recorded_at', 'timestamp') }} then 'unparseable recorded_at'
+            {{ implausible_timestamp_checks('recorded_at') }}
         end as invalid_reason
     from source
 

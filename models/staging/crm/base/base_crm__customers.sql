@@ -29,7 +29,9 @@ renamed as (
         case
             when nullif(trim(customer_number), '') is null then 'missing customer_number'
             when {{ is_unparseable('updated_at', 'timestamp') }} then 'unparseable updated_at'
+            {{ implausible_timestamp_checks('updated_at') }}
             when {{ is_unparseable('created_at', 'timestamp') }} then 'unparseable created_at'
+            {{ implausible_timestamp_checks('created_at') }}
             when nullif(trim(updated_at), '') is null then 'missing updated_at'
             when coalesce(
                 nullif(trim(first_name), ''), nullif(trim(last_name), ''), nullif(trim(email), ''),

@@ -24,7 +24,9 @@ renamed as (
         case
             when nullif(trim(card_number), '') is null then 'missing card_number'
             when {{ is_unparseable('updated_at', 'timestamp') }} then 'unparseable updated_at'
+            {{ implausible_timestamp_checks('updated_at') }}
             when {{ is_unparseable('enrolled_at', 'timestamp') }} then 'unparseable enrolled_at'
+            {{ implausible_timestamp_checks('enrolled_at') }}
             when nullif(trim(updated_at), '') is null then 'missing updated_at'
             when coalesce(
                 nullif(trim(first_name), ''), nullif(trim(last_name), ''), nullif(trim(phone), ''),

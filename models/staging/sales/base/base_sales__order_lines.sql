@@ -34,6 +34,8 @@ renamed as (
             when {{ is_unparseable('source.unit_price', 'decimal(12, 2)') }} then 'unparseable unit_price'
             when try_cast(trim(source.quantity) as integer) is null then 'missing quantity'
             when try_cast(trim(source.quantity) as integer) <= 0 then 'non-positive quantity'
+            {{ implausible_amount_checks('source.quantity', 'integer', var('max_order_line_quantity')) }}
+            {{ implausible_amount_checks('source.unit_price', 'decimal(12, 2)', var('max_unit_price')) }}
             when orders.order_id is null then '{{ order_not_staged }}'
         end as invalid_reason
     from source

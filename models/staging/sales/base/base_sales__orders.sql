@@ -20,6 +20,7 @@ renamed as (
             when nullif(trim(order_id), '') is null then 'missing order_id'
             when nullif(trim(ordered_at), '') is null then 'missing ordered_at'
             when {{ is_unparseable('ordered_at', 'timestamp') }} then 'unparseable ordered_at'
+            {{ implausible_timestamp_checks('ordered_at') }}
             when lower(nullif(trim(channel), '')) is null then 'missing channel'
             when lower(trim(channel)) not in ('webshop', 'pos') then 'unknown channel'
         end as invalid_reason

@@ -22,6 +22,7 @@ renamed as (
             when nullif(trim(event_id), '') is null then 'missing event_id'
             when nullif(trim(occurred_at), '') is null then 'missing occurred_at'
             when {{ is_unparseable('occurred_at', 'timestamp') }} then 'unparseable occurred_at'
+            {{ implausible_timestamp_checks('occurred_at') }}
             when
                 lower(trim(event_type)) not in ('page_view', 'product_view', 'add_to_cart', 'checkout')
                 or event_type is null then 'unknown event_type'

@@ -25,7 +25,9 @@ renamed as (
         case
             when nullif(trim(account_id), '') is null then 'missing account_id'
             when {{ is_unparseable('updated_at', 'timestamp') }} then 'unparseable updated_at'
+            {{ implausible_timestamp_checks('updated_at') }}
             when {{ is_unparseable('created_at', 'timestamp') }} then 'unparseable created_at'
+            {{ implausible_timestamp_checks('created_at') }}
             when nullif(trim(updated_at), '') is null then 'missing updated_at'
             when coalesce(
                 nullif(trim(full_name), ''), nullif(trim(email), ''), nullif(trim(phone), ''),
