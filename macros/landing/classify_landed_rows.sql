@@ -2,8 +2,10 @@
     Decides the fate of every landed row, so none is silently dropped:
     - 'quarantined': `invalid_reason` is set, or the row repeats its key within one landed file;
     - 'superseded': a later file (a later day's delta) carries a newer version of the key;
-    - 'staged': the current version, passed on to the stg_ model.
-    `from_cte` must carry `invalid_reason`, `_landed_file` and `_row_fingerprint`.
+    - 'staged': the current version, passed on to the stg_ model;
+    - 'erased': the row of a person erased on request (its values already null: macro
+      privacy_masked), kept so that every landed row is still counted.
+    `from_cte` must carry `invalid_reason`, `_landed_file`, `_row_fingerprint` and `_is_erased`.
     `_landed_key` is the key as one value (nulls included), the unique key of an incremental base
     model: when new files land, every earlier row of a key they carry is classified again with
     them (a newer version supersedes it) and replaces its old row; other keys are not touched.
@@ -15,11 +17,13 @@
     select
         *,
         case
+            when _is_erased then 'erased'
             when invalid_reason is not null or copy_in_file > 1 then 'quarantined'
             when version_rank > 1 then 'superseded'
             else 'staged'
         end as row_status,
         case
+            when _is_erased then null
             when invalid_reason is not null then invalid_reason
             when copy_in_file > 1 then 'duplicate key ({{ key }}) within one landed file'
         end as quarantine_reason,

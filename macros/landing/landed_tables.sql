@@ -19,5 +19,7 @@
         {'source': 'consent', 'table': 'events', 'base_model': 'base_consent__events',
          'staged_model': 'stg_consent__events',
          'key': "concat_ws('|', source, source_record_key, channel, cast(recorded_at as varchar))"},
+        {'source': 'privacy', 'table': 'requests', 'base_model': 'base_privacy__requests',
+         'staged_model': 'stg_privacy__requests', 'key': 'request_id'},
     ]) }}
 {%- endmacro %}

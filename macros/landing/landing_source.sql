@@ -13,6 +13,9 @@
     {%- set source_relation = source(source_name, table_name) -%}
     {%- set inventory = ref('landed_files') -%}
     {%- set columns = landing_columns(source_name, table_name) -%}
+    {%- set rule = privacy_landing_rules(source_name, table_name) -%}
+    {%- set tombstone = privacy_tombstone() if rule is not none else none -%}
+    {%- set erases = tombstone is not none and rule.action == 'erase' -%}
     {%- set readers = [] -%}
     {%- if execute -%}
         {%- for file_format in ['parquet', 'csv'] -%}
@@ -33,28 +36,51 @@
             cast(null as varchar) as {{ column }},
         {%- endfor %}
             cast(null as varchar) as _landed_file,
-            cast(null as varchar) as _row_fingerprint
+            cast(null as varchar) as _row_fingerprint,
+            false as _is_erased
         where false
     {%- else -%}
         {%- for reader in readers %}
         select
         {%- for column in columns %}
-            cast({{ column }} as varchar) as {{ column }},
+            {{ privacy_masked(column, rule, tombstone) }} as {{ column }},
         {%- endfor %}
             _landed_file,
             -- identical rows share a fingerprint; it breaks ties deterministically
-            md5(concat_ws(chr(31)
-            {%- for column in columns -%}
-                , coalesce(cast({{ column }} as varchar), chr(0))
-            {%- endfor -%}
-            )) as _row_fingerprint
-        from {{ reader }}
+            {%- if erases %}
+            case when _is_erased then privacy_hash({{ row_fingerprint(columns, none, none) }})
+            else {{ row_fingerprint(columns, rule, tombstone) }} end as _row_fingerprint,
+            {%- else %}
+            {{ row_fingerprint(columns, rule, tombstone) }} as _row_fingerprint,
+            {%- endif %}
+            {{ '_is_erased' if erases else 'false' }} as _is_erased
+        from (select *, {{ is_erased_row(rule, tombstone) }} as _is_erased from {{ reader }})
         {%- if not loop.last %}
         union all
         {%- endif -%}
         {%- endfor %}
     {%- endif %}
     ) /* {{ source_relation }} */
+{%- endmacro %}
+
+
+{#- A landed column as text; null in a row of an erased person (or, for orders and web events,
+    in the link column only). -#}
+{% macro privacy_masked(column, rule, tombstone) -%}
+    {%- if tombstone is not none and (rule.action == 'erase' or column in rule.columns) -%}
+        case when _is_erased then null else cast({{ column }} as varchar) end
+    {%- else -%}
+        cast({{ column }} as varchar)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro row_fingerprint(columns, rule, tombstone) -%}
+    md5(concat_ws(chr(31)
+    {%- for column in columns -%}
+        , coalesce({{ privacy_masked(column, rule, tombstone) }}, chr(0))
+    {%- endfor -%}
+    ))
 {%- endmacro %}
 
 

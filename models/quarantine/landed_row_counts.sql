@@ -1,6 +1,7 @@
--- Per landing table: how many rows landed and where each went: staged, superseded by a later
--- file, or quarantined; and how many files were read, quarantined as a whole (with the rows
--- they hold, when readable) or ignored. Folders that are no contract table get a row of their own.
+-- Per landing table: how many rows landed and where each went: staged, superseded by a
+-- later file, quarantined, or erased on a privacy request; and how many files were read,
+-- quarantined as a whole (with the rows they hold, when readable) or ignored. Folders that are no
+-- contract table get a row of their own.
 with
 
 files as (
@@ -30,7 +31,8 @@ rows_per_table as (
             count(*) as landed_rows,
             count(*) filter (where row_status = 'staged') as staged_rows,
             count(*) filter (where row_status = 'superseded') as superseded_rows,
-            count(*) filter (where row_status = 'quarantined') as quarantined_rows
+            count(*) filter (where row_status = 'quarantined') as quarantined_rows,
+            count(*) filter (where row_status = 'erased') as erased_rows
         from {{ ref(landed.base_model) }}
     {%- endfor %}
 
@@ -46,6 +48,7 @@ final as (
         coalesce(rows_per_table.staged_rows, 0) as staged_rows,
         coalesce(rows_per_table.superseded_rows, 0) as superseded_rows,
         coalesce(rows_per_table.quarantined_rows, 0) as quarantined_rows,
+        coalesce(rows_per_table.erased_rows, 0) as erased_rows,
         coalesce(files.accepted_files, 0) as accepted_files,
         coalesce(files.quarantined_files, 0) as quarantined_files,
         coalesce(files.rows_in_quarantined_files, 0) as rows_in_quarantined_files,

@@ -1,5 +1,5 @@
 -- Counts rows straight from the landing files and checks that each one is either in its staging
--- model, in quarantined_rows, or superseded by a newer version of its key. Returns the tables
+-- model, in quarantined_rows, superseded by a newer version of its key, or erased on request. Returns the tables
 -- where the sums disagree.
 {%- for landed in landed_tables() %}
     {%- if not loop.first %}
@@ -18,6 +18,10 @@
         (
             select count(*) from {{ ref(landed.base_model) }}
             where row_status = 'superseded'
-        ) as superseded_rows
-    where landed_rows != staged_rows + quarantined_rows + superseded_rows
+        ) as superseded_rows,
+        (
+            select count(*) from {{ ref(landed.base_model) }}
+            where row_status = 'erased'
+        ) as erased_rows
+    where landed_rows != staged_rows + quarantined_rows + superseded_rows + erased_rows
 {%- endfor %}

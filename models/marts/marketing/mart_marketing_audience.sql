@@ -1,6 +1,7 @@
 -- Who marketing may contact, per channel: one row per master customer whose consent for the
 -- channel (mart_marketing_consent) is an opt-in and who has a usable address for it, with the
--- golden record's contact details. One person, one message, however many records they have.
+-- golden record's contact details. One person, one message, however many records they have;
+-- nobody who asked for no marketing (privacy_suppressed_customers).
 with
 
 consent as (
@@ -12,6 +13,13 @@ consent as (
 customers as (
 
     select * from {{ ref('dim_customer') }}
+
+),
+
+-- a privacy request to receive no marketing (until an unsuppress request)
+suppressed as (
+
+    select * from {{ ref('privacy_suppressed_customers') }}
 
 ),
 
@@ -32,7 +40,11 @@ final as (
         consent.records_opted_in
     from consent
     inner join customers on consent.master_customer_id = customers.master_customer_id
-    where consent.status = 'opt_in' and consent.contact_address is not null
+    left join suppressed on consent.master_customer_id = suppressed.master_customer_id
+    where
+        consent.status = 'opt_in'
+        and consent.contact_address is not null
+        and suppressed.master_customer_id is null
 
 )
 

@@ -16,6 +16,7 @@ renamed as (
         try_cast(trim(unit_price) as decimal(12, 2)) as unit_price,
         _landed_file,
         _row_fingerprint,
+        _is_erased,
         case
             when nullif(trim(sku), '') is null then 'missing sku'
             when nullif(trim(product_name), '') is null then 'missing product_name'

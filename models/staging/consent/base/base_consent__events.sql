@@ -18,6 +18,7 @@ renamed as (
         try_cast(trim(recorded_at) as timestamp) as recorded_at,
         _landed_file,
         _row_fingerprint,
+        _is_erased,
         case
             when nullif(trim(source_record_key), '') is null then 'missing source_record_key'
             when lower(trim(source)) not in ('crm', 'webshop', 'pos') or source is null then 'unknown source'

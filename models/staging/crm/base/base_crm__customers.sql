@@ -26,6 +26,7 @@ renamed as (
         try_cast(trim(updated_at) as timestamp) as updated_at,
         _landed_file,
         _row_fingerprint,
+        _is_erased,
         case
             when nullif(trim(customer_number), '') is null then 'missing customer_number'
             when {{ is_unparseable('updated_at', 'timestamp') }} then 'unparseable updated_at'

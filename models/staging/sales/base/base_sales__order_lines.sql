@@ -25,6 +25,7 @@ renamed as (
         try_cast(trim(source.unit_price) as decimal(12, 2)) as unit_price,
         source._landed_file,
         source._row_fingerprint,
+        source._is_erased,
         case
             when nullif(trim(source.order_id), '') is null then 'missing order_id'
             when nullif(trim(source.line_number), '') is null then 'missing line_number'
@@ -56,6 +57,7 @@ lines_whose_order_arrived as (
         earlier.unit_price,
         earlier._landed_file,
         earlier._row_fingerprint,
+        earlier._is_erased,
         cast(null as varchar) as invalid_reason
     from {{ this }} as earlier
     semi join orders on earlier.order_id = orders.order_id

@@ -16,6 +16,7 @@ renamed as (
         try_cast(trim(ordered_at) as timestamp) as ordered_at,
         _landed_file,
         _row_fingerprint,
+        _is_erased,
         case
             when nullif(trim(order_id), '') is null then 'missing order_id'
             when nullif(trim(ordered_at), '') is null then 'missing ordered_at'

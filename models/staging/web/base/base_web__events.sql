@@ -18,6 +18,7 @@ renamed as (
         nullif(trim(sku), '') as sku,
         _landed_file,
         _row_fingerprint,
+        _is_erased,
         case
             when nullif(trim(event_id), '') is null then 'missing event_id'
             when nullif(trim(occurred_at), '') is null then 'missing occurred_at'

@@ -22,6 +22,7 @@ renamed as (
         try_cast(trim(updated_at) as timestamp) as updated_at,
         _landed_file,
         _row_fingerprint,
+        _is_erased,
         case
             when nullif(trim(account_id), '') is null then 'missing account_id'
             when {{ is_unparseable('updated_at', 'timestamp') }} then 'unparseable updated_at'

@@ -1,0 +1,50 @@
+-- The tombstone: salted hashes of every record key, e-mail and phone of each erased person (all
+-- records of the master customer when the request was processed). Staging erases any landed
+-- row carrying one of them on every later build (macro is_erased_row), so an erased person never
+-- comes back from an export; never rebuilt by --full-refresh, as the erasure must outlive it.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='fail',
+) }}
+
+with
+
+erasures as (
+
+    select
+        request_id,
+        master_customer_id
+    from {{ ref('privacy_requests_resolved') }}
+    where request_type = 'erase' and status = 'done'
+
+),
+
+records as (
+
+    select
+        erasures.request_id,
+        erasures.master_customer_id,
+        records.customer_record_id,
+        records.email,
+        records.phone_e164
+    from erasures
+    inner join {{ ref('int_customer_records_aligned') }} as records
+        on erasures.master_customer_id = records.master_customer_id
+
+),
+
+identifiers as (
+
+    {{ hashed_record_identifiers('records', ['request_id', 'master_customer_id']) }}
+
+)
+
+select distinct
+    request_id,
+    master_customer_id,
+    identifier_type,
+    identifier_hash,
+    {{ run_timestamp() }} as erased_at
+from identifiers
