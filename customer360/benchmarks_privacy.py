@@ -30,7 +30,9 @@ def privacy(people: int, seed: int, workdir: Path | None, keep: bool) -> int:
 
     root = Path(workdir or tempfile.mkdtemp(prefix="customer360-privacy-"))
     root.mkdir(parents=True, exist_ok=True)
-    cli = [sys.executable, "-m", "customer360.cli", "build"]
+    # dbt's target and logs go to the work folder, never into the checkout
+    cli = [sys.executable, "-m", "customer360.cli", "build", "--target-path", str(root / "target"),
+           "--log-path", str(root / "logs")]
     try:
         landing, truth = root / "landing", root / "ground_truth"
         generate(people=people, seed=seed, landing_dir=landing, ground_truth_dir=truth)
