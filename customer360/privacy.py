@@ -131,10 +131,12 @@ def _in_list(values: list[str]) -> str:
 
 
 def _email_key(email: str | None) -> str | None:
-    return email.strip().replace(" ", "").lower() or None if email else None
+    """What SQL's privacy_email_key keeps of an e-mail (macros/privacy/erasure.sql)."""
+    return (email.strip().replace(" ", "").lower() or None) if email else None
 
 
 def _phone_key(phone: str | None) -> str | None:
+    """What SQL's privacy_phone_key keeps of a phone: its last nine digits, from eight digits on."""
     digits = "".join(ch for ch in phone or "" if ch.isdigit())
     return digits[-9:] if len(digits) >= 8 else None
 

@@ -106,8 +106,13 @@ def scenario(tmp_path_factory):
                               where other.master_customer_id <> per_person.master_customer_id and phone_e164 is not null)
         order by master_customer_id limit 3""")
     assert len(people) == 3
-    audience = query(database, "select master_customer_id from marts.mart_marketing_audience "
-                               "where master_customer_id not in (" + ", ".join(f"'{p[0]}'" for p in people) + ") "
+    # two people in the e-mail audience whose address is theirs alone (one is found by it)
+    audience = query(database, "select master_customer_id from marts.mart_marketing_audience as audience "
+                               "where channel = 'email' and master_customer_id not in ("
+                               + ", ".join(f"'{p[0]}'" for p in people) + ") and not exists ("
+                               "select 1 from intermediate.int_customer_records_aligned as other "
+                               "where other.email = audience.contact_address "
+                               "and other.master_customer_id <> audience.master_customer_id) "
                                "order by 1 limit 2")
     suppressed, accessed = audience[0][0], audience[1][0]
     by_email, by_record, by_phone = people
@@ -117,12 +122,15 @@ def scenario(tmp_path_factory):
                                  f"where master_customer_id = '{person}' order by 1 limit 1")[0][0]
         return record.split(":", 1)
 
+    accessed_email = query(database, "select contact_address from marts.mart_marketing_audience "
+                                     f"where channel = 'email' and master_customer_id = '{accessed}'")[0][0]
     land_requests(root, 2, [
         ("E-1", "erase", "email", "", f"  {by_email[2].upper()} ", "2026-11-20 09:00:00"),
         ("E-2", "erase", "source_record", "crm", crm_key, "2026-11-20 09:00:00"),
         ("E-3", "erase", "phone", "", by_phone[3], "2026-11-20 09:00:00"),
         ("S-1", "suppress", "source_record", *a_record_of(suppressed), "2026-11-20 09:00:00"),
         ("A-1", "access", "source_record", *a_record_of(accessed), "2026-11-20 09:00:00"),
+        ("A-2", "access", "email", "", accessed_email, "2026-11-20 09:00:00"),
         ("Q-1", "forget", "email", "", "someone@example.org", "2026-11-20 09:00:00"),
         ("Q-2", "erase", "email", "", "not an address", "2026-11-20 09:00:00"),
         ("N-1", "erase", "email", "", "nobody-here@example.org", "2026-11-20 09:00:00"),
@@ -144,7 +152,7 @@ def test_requests_are_logged_with_their_status(scenario):
     log = {r[0]: r[1:] for r in query(scenario["database"], "select request_id, status, quarantine_reason, "
                                                             "people_matched from privacy.privacy_request_log")}
     assert {k: v[0] for k, v in log.items()} == {
-        "E-1": "done", "E-2": "done", "E-3": "done", "S-1": "done", "A-1": "done",
+        "E-1": "done", "E-2": "done", "E-3": "done", "S-1": "done", "A-1": "done", "A-2": "done",
         "Q-1": "quarantined", "Q-2": "quarantined", "Q-3": "quarantined", "N-1": "no match"}
     assert log["Q-1"][1] == "unknown request_type" and log["Q-2"][1] == "invalid email"
     assert log["Q-3"][1] == "unknown source for a source_record"
@@ -190,6 +198,9 @@ def test_access_export_holds_the_person(scenario):
     assert document["source_records"] and {"orders", "consent_history", "id_history", "rfm"} <= set(document)
     email = document["golden_record"][0]["email"]
     assert email is None or email not in printed.stdout  # the console names the file, not the person
+    by_email = scenario["root"] / "export_by_email.json"
+    cli(scenario["root"], "privacy", "export", "A-2", "--output", str(by_email))
+    assert json.loads(by_email.read_text())["master_customer_ids"] == [scenario["accessed"]]
 
 
 def test_relanded_records_and_a_new_record_with_the_same_email_stay_out(scenario):

@@ -36,7 +36,7 @@
 
 
 {% macro erase_request(request_id, request_log) -%}
-    {%- set tombstone = adapter.get_relation(database=target.database, schema='privacy', identifier='privacy_erased_identifiers') -%}
+    {%- set tombstone = privacy_tombstone() -%}
     {%- set registry = adapter.get_relation(database=target.database, schema='intermediate', identifier='int_customer_records_identified') -%}
     {%- do run_query(
         "create or replace temp table erased_people as select distinct master_customer_id from " ~ tombstone
@@ -71,11 +71,11 @@
 {% macro erase_from_table(relation, table_name, columns, statements) -%}
     {%- set records = "(select customer_record_id from erased_records)" -%}
     {%- set people = "(select master_customer_id from erased_people)" -%}
-    {%- set rule_tables = {
-        'base_crm__customers': ('crm', 'customers'), 'base_webshop__accounts': ('webshop', 'accounts'),
-        'base_pos__loyalty_members': ('pos', 'loyalty_members'), 'base_consent__events': ('consent', 'events'),
-        'base_sales__orders': ('sales', 'orders'), 'base_web__events': ('web', 'events'),
-    } -%}
+    {#- a base model's rule is its landing table's (macro privacy_landing_rules) -#}
+    {%- set rules = {} -%}
+    {%- for landed in landed_tables() -%}
+        {%- do rules.update({landed.base_model: privacy_landing_rules(landed.source, landed.table)}) -%}
+    {%- endfor -%}
     {#- facts kept for revenue: the link columns nulled, for the rows that name the person -#}
     {%- set links = {
         'fct_orders': ("master_customer_id = null, customer_record_id = null, customer_key = null",
@@ -86,8 +86,8 @@
                            'master_customer_id in ' ~ people ~ " or 'webshop:' || account_id in " ~ records
                            ~ " or 'webshop:' || resolved_account_id in " ~ records),
     } -%}
-    {%- if table_name in rule_tables -%}
-        {%- set rule = privacy_landing_rules(*rule_tables[table_name]) -%}
+    {%- if rules.get(table_name) is not none -%}
+        {%- set rule = rules[table_name] -%}
         {%- set where = rule.record ~ ' in ' ~ records -%}
         {%- if rule.action == 'unlink' -%}
             {%- set statement = 'update ' ~ relation ~ ' set ' ~ (rule.columns | join(' = null, ')) ~ ' = null' -%}

@@ -79,9 +79,37 @@
 {%- endmacro %}
 
 
+{#- The salted hashes of the people's identifiers, one row per record and identifier
+    (source_record, email, phone) with the `carried` columns: of the records of each person in
+    `people` (a CTE with master_customer_id and the carried columns), or of every record (carrying
+    master_customer_id) when `people` is none. `enabled` false yields no row, so nothing is
+    hashed when no request waits. How the privacy models meet a request's identifier and fill the
+    tombstone and the suppressions. -#}
+{% macro hashed_customer_identifiers(people=none, carried=['master_customer_id'], enabled=true) -%}
+    {%- set records -%}
+        (
+            select
+            {%- for name in carried %}
+                {{ 'people' if people else 'records' }}.{{ name }},
+            {%- endfor %}
+                records.customer_record_id,
+                records.email,
+                records.phone_e164
+            from {{ ref('int_customer_records_aligned') }} as records
+            {%- if people %}
+                inner join {{ people }} as people on records.master_customer_id = people.master_customer_id
+            {%- endif %}
+            {%- if not enabled %}
+                where false
+            {%- endif %}
+        ) as records
+    {%- endset -%}
+    {{ hashed_record_identifiers(records, carried) }}
+{%- endmacro %}
+
+
 {#- One row per identifier of each record in `from_cte` (customer_record_id, email, phone_e164):
-    its type and salted hash, with the `carried` columns. How the privacy models meet a request's
-    identifier or fill the tombstone. -#}
+    its type and salted hash, with the `carried` columns. -#}
 {% macro hashed_record_identifiers(from_cte, carried) -%}
     {%- set identifiers = [
         ('source_record', 'customer_record_id', 'customer_record_id'),

@@ -21,23 +21,9 @@ erasures as (
 
 ),
 
-records as (
-
-    select
-        erasures.request_id,
-        erasures.master_customer_id,
-        records.customer_record_id,
-        records.email,
-        records.phone_e164
-    from erasures
-    inner join {{ ref('int_customer_records_aligned') }} as records
-        on erasures.master_customer_id = records.master_customer_id
-
-),
-
 identifiers as (
 
-    {{ hashed_record_identifiers('records', ['request_id', 'master_customer_id']) }}
+    {{ hashed_customer_identifiers('erasures', ['request_id', 'master_customer_id']) }}
 
 )
 

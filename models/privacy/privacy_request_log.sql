@@ -19,6 +19,7 @@ resolved as (
         any_value(identifier_type) as identifier_type,
         any_value(requested_at) as requested_at,
         any_value(status) as status,
+        cast(null as varchar) as quarantine_reason,
         count(master_customer_id) as people_matched,
         any_value(processed_at) as processed_at
     from {{ ref('privacy_requests_resolved') }}
@@ -58,35 +59,18 @@ quarantined as (
 
 ),
 
+-- the erasure step fills rows_removed, the CLI's compacting copy file_compacted_at
 final as (
 
     select
-        request_id,
-        request_type,
-        identifier_type,
-        requested_at,
-        status,
-        cast(null as varchar) as quarantine_reason,
-        people_matched,
-        processed_at,
+        processed.*,
         cast(null as json) as rows_removed,
         cast(null as timestamp) as file_compacted_at
-    from resolved
-
-    union all
-
-    select
-        request_id,
-        request_type,
-        identifier_type,
-        requested_at,
-        status,
-        quarantine_reason,
-        people_matched,
-        processed_at,
-        cast(null as json) as rows_removed,
-        cast(null as timestamp) as file_compacted_at
-    from quarantined
+    from (
+        select * from resolved
+        union all
+        select * from quarantined
+    ) as processed
 
 )
 

@@ -2,39 +2,25 @@
 -- identifies: every master customer holding a record whose key, e-mail or phone hashes to the
 -- request's identifier. Records are hashed only when a request is waiting.
 {%- set request_log = adapter.get_relation(database=target.database, schema='privacy', identifier='privacy_request_log') if execute else none %}
-{%- set waiting = execute and run_query(
-    'select count(*) from ' ~ ref('stg_privacy__requests')
-    ~ (' where request_id not in (select request_id from ' ~ request_log ~ " where status <> 'quarantined')" if request_log else '')
-).columns[0].values()[0] > 0 %}
+{%- set new_requests -%}
+    select * from {{ ref('stg_privacy__requests') }}
+    {%- if request_log %}
+    where request_id not in (select request_id from {{ request_log }} where status <> 'quarantined')
+    {%- endif %}
+{%- endset %}
+{%- set waiting = execute and run_query('select count(*) from (' ~ new_requests ~ ')').columns[0].values()[0] > 0 %}
 
 with
 
 requests as (
 
-    select * from {{ ref('stg_privacy__requests') }}
-    {%- if request_log %}
-        where request_id not in (select request_id from {{ request_log }} where status <> 'quarantined')
-    {%- endif %}
-
-),
-
-records as (
-
-    select
-        master_customer_id,
-        customer_record_id,
-        email,
-        phone_e164
-    from {{ ref('int_customer_records_aligned') }}
-    {%- if not waiting %}
-        where false
-    {%- endif %}
+    {{ new_requests }}
 
 ),
 
 record_identifiers as (
 
-    {{ hashed_record_identifiers('records', ['master_customer_id']) }}
+    {{ hashed_customer_identifiers(enabled=waiting) }}
 
 ),
 

@@ -7,23 +7,9 @@
 
 with
 
-records as (
-
-    select
-        master_customer_id,
-        customer_record_id,
-        email,
-        phone_e164
-    from {{ ref('int_customer_records_aligned') }}
-    {%- if not any_suppression %}
-        where false
-    {%- endif %}
-
-),
-
 record_identifiers as (
 
-    {{ hashed_record_identifiers('records', ['master_customer_id']) }}
+    {{ hashed_customer_identifiers(enabled=any_suppression) }}
 
 ),
 

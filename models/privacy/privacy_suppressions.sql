@@ -23,24 +23,9 @@ requests as (
 
 ),
 
-records as (
-
-    select
-        requests.request_id,
-        requests.request_type,
-        requests.requested_at,
-        records.customer_record_id,
-        records.email,
-        records.phone_e164
-    from requests
-    inner join {{ ref('int_customer_records_aligned') }} as records
-        on requests.master_customer_id = records.master_customer_id
-
-),
-
 identifiers as (
 
-    {{ hashed_record_identifiers('records', ['request_id', 'request_type', 'requested_at']) }}
+    {{ hashed_customer_identifiers('requests', ['request_id', 'request_type', 'requested_at']) }}
 
 )
 
