@@ -287,6 +287,10 @@ def cmd_benchmark(ns: argparse.Namespace) -> int:
         from customer360.benchmarks_privacy import privacy
 
         return privacy(ns.people, ns.seed, workdir, ns.keep)
+    if ns.suite == "predictive":
+        from customer360.benchmarks_predictive import predictive
+
+        return predictive(ns.people, ns.seed, workdir, ns.keep)
     if ns.suite == "daily":
         from customer360.benchmarks_daily import daily
 
@@ -410,10 +414,10 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark = add_command(
         "benchmark", help="print benchmark figures against the named baseline, measured in one run"
     )
-    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data", "privacy"])
+    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data", "privacy", "predictive"])
     benchmark.add_argument("--sets", nargs="*", default=None,
                            help="own-data: FEBRL sets to run (default: febrl1 febrl2 febrl3 febrl4)")
-    benchmark.add_argument("--people", type=int, default=10_000, help="identity, daily, privacy: people to generate")
+    benchmark.add_argument("--people", type=int, default=10_000, help="identity, daily, privacy, predictive: people to generate")
     benchmark.add_argument("--delta-fraction", type=float, default=0.01, help="daily: size of the day-2 delta")
     benchmark.add_argument(
         "--order-lines", type=int, default=1_000_000, help="basket: order lines to generate"

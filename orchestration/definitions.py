@@ -90,6 +90,31 @@ def retrain_linkage_model(context: OpExecutionContext, dbt: DbtCliResource) -> N
     context.log.info(f"trained on {records.num_rows:,} records; saved {SPLINK_MODEL_PATH} and {report}")
 
 
+@op(tags=WAREHOUSE_WRITER_TAGS)
+def retrain_prediction_models(context: OpExecutionContext, dbt: DbtCliResource) -> None:
+    """Trains new prediction models (a new version in the model directory, with its validation
+    metrics) and rescores every customer with them; the daily builds then score with that version."""
+    with warehouse_write_lock():
+        dbt.cli(["build", "--select", "int_customer_predictions_scored+", "--vars",
+                 json.dumps({"retrain_predictions": True})], manifest=customer360_project.manifest_path).wait()
+    context.log.info("prediction models retrained; mart_customer_predictions rescored")
+
+
+@job(tags=WAREHOUSE_WRITER_TAGS, description="Retrain the prediction models (weekly schedule).")
+def retrain_prediction_models_job():
+    retrain_prediction_models()
+
+
+retrain_predictions_schedule = ScheduleDefinition(
+    name="customer360_weekly_prediction_retraining",
+    job=retrain_prediction_models_job,
+    cron_schedule=os.environ.get("CUSTOMER360_RETRAIN_CRON", "0 4 * * 1"),
+    execution_timezone=os.environ.get("CUSTOMER360_SCHEDULE_TIMEZONE", "Europe/Brussels"),
+    default_status=DefaultScheduleStatus.STOPPED,
+    description="Retrains the prediction models every Monday before the daily run (CUSTOMER360_RETRAIN_CRON).",
+)
+
+
 @job(tags=WAREHOUSE_WRITER_TAGS, description="Retrain the Splink linkage model on demand.")
 def retrain_linkage_model_job():
     retrain_linkage_model()
@@ -97,8 +122,8 @@ def retrain_linkage_model_job():
 
 defs = Definitions(
     assets=[*landing_files, customer360_dbt, daily_run_report],
-    jobs=[daily_job, retrain_linkage_model_job],
-    schedules=[daily_schedule],
+    jobs=[daily_job, retrain_linkage_model_job, retrain_prediction_models_job],
+    schedules=[daily_schedule, retrain_predictions_schedule],
     sensors=[landing_files_sensor],
     resources={"dbt": DbtCliResource(project_dir=customer360_project)},
 )

@@ -94,3 +94,12 @@ def test_the_schedule_requests_the_daily_job(location):
     assert schedule.job_name == "customer360_daily"
     result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=datetime(2026, 11, 24, 6)))
     assert len(result.run_requests) == 1
+
+
+def test_a_weekly_schedule_retrains_the_prediction_models(location):
+    defs, _ = location
+    schedule = defs.resolve_schedule_def("customer360_weekly_prediction_retraining")
+    assert schedule.cron_schedule == "0 4 * * 1"
+    assert schedule.job_name == "retrain_prediction_models_job"
+    result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=datetime(2026, 11, 23, 4)))
+    assert len(result.run_requests) == 1

@@ -2,7 +2,9 @@
 
 ``generate(people, seed)`` writes, for every table of the landing contract, one file
 ``<landing>/<source>/<table>/day_001.parquet`` (every column a string, as exports land) and
-``<ground_truth>/day_001.parquet`` saying which person is behind every customer record. Day 1 is a
+``<ground_truth>/day_001.parquet`` saying which person is behind every customer record, and
+``<ground_truth>/behaviour/day_001.parquet`` with each person's purchase behaviour and true
+probability of buying (:mod:`customer360.generator.behaviour`). Day 1 is a
 fresh population: later days' files (``day_NNN.parquet``) in those folders are removed, and
 ``<ground_truth>/manifest.json`` records (seed, people) for the daily deltas of
 :mod:`customer360.generator.delta` (``customer360 generate --day N``).
@@ -31,6 +33,8 @@ __all__ = ["generate", "REFERENCE_DATE", "CHUNK_SIZE", "GROUND_TRUTH_SCHEMA", "F
 FILE_NAME = "day_001.parquet"
 #: a chunk's table of the e-mail addresses it shares by design (not written)
 SHARED_EMAILS = "_shared_emails"
+#: a chunk's table of its people's purchase behaviour (generator.behaviour)
+BEHAVIOUR = "_behaviour"
 GROUND_TRUTH_SCHEMA = pa.schema([
     ("source", pa.string()), ("source_record_key", pa.string()), ("person_id", pa.string()),
     ("is_corrupted", pa.bool_()),
@@ -48,7 +52,7 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
              country: str = "BE") -> dict[str, int]:
     """Write the landing files and the ground truth; return the row count of every table.
     ``country``: where the population lives (population.COUNTRIES; BE by default)."""
-    from customer360.generator.chunk import MAX_PEOPLE, catalog_table
+    from customer360.generator.chunk import BEHAVIOUR_SCHEMA, MAX_PEOPLE, catalog_table
 
     if people < 1:
         raise ValueError("people must be at least 1")
@@ -67,12 +71,15 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
         schemas[name] = pa.schema([(c, pa.string()) for c in columns])
     targets["_ground_truth"] = truth_dir / FILE_NAME
     schemas["_ground_truth"] = GROUND_TRUTH_SCHEMA
+    # a folder of its own: the record truth is read as <truth>/*.parquet
+    targets[BEHAVIOUR] = truth_dir / "behaviour" / FILE_NAME
+    schemas[BEHAVIOUR] = BEHAVIOUR_SCHEMA
 
     for path in targets.values():  # a new population: earlier deltas no longer belong to it
         for stale in path.parent.glob("day_*.parquet"):
             stale.unlink()
 
-    counts = {name: 0 for name in targets if name != "_ground_truth"}
+    counts = {name: 0 for name in targets if not name.startswith("_")}
     writers: dict[str, pq.ParquetWriter] = {}
     try:
         for name, path in targets.items():

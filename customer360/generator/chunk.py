@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from customer360.contract import LANDING_TABLES
 from customer360.generator import reference as ref
+from customer360.generator.behaviour import DAY, Behaviour, purchase_probability
 from customer360.generator.population import (
     CHUNK_SIZE, SPAN, WINDOW_START, REFERENCE_DATE, Person, Sampler, build_people, fold, zipf,
 )
@@ -486,27 +487,6 @@ def _price(cents: int, r: random.Random) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _n_orders(r: random.Random) -> tuple[int, bool]:
-    x = r.random()
-    if x < 0.15:
-        return 0, False
-    if x < 0.20:  # heavy buyers (professionals)
-        return 5 + int(-8 * math.log(1 - r.random())), False
-    return 1 + int(-1.6 * math.log(1 - r.random())), r.random() < 0.2
-
-
-def order_times(created: int, n: int, churned: bool, r: random.Random) -> list[int]:
-    start = max(created, ORDER_START)
-    end = SPAN - 60
-    if churned:
-        end2 = SPAN - (200 + r.randrange(300)) * 86400
-        if end2 > start + 86400:
-            end = end2
-    if end <= start:
-        start = end - 3600
-    return [start + int((end - start) * r.random() ** 0.7) for _ in range(n)]
-
-
 # --- web events ------------------------------------------------------------------------------------
 
 def _anon_id(r: random.Random) -> str:
@@ -537,6 +517,44 @@ def session_events(r: random.Random, t: int, anon: str, account: str | None, mod
         out.append([t, account if j >= login_at else None, anon, kind, sku])
 
 
+def browse(r: random.Random, t: int, anon: str, account: str, viewed: list[str], cart: str | None,
+           checkout: bool, out: list) -> None:
+    """A logged-in session (logging in on the first or a later page) that views ``viewed``, puts
+    ``cart`` in the basket and maybe checks out."""
+    kinds: list[tuple[str, str | None]] = [("page_view", None)]
+    for sku in viewed:
+        kinds.append(("product_view", sku))
+    if cart:
+        if cart not in viewed:
+            kinds.append(("product_view", cart))
+        kinds.append(("add_to_cart", cart))
+        if checkout:
+            kinds.append(("checkout", None))
+    login_at = 0 if r.random() < 0.5 else 1
+    for j, (kind, sku) in enumerate(kinds):
+        t += 5 + int(r.random() * 240)
+        if t >= SPAN:
+            t = SPAN - 1
+        out.append([t, account if j >= login_at else None, anon, kind, sku])
+
+
+def browsing_times(r: random.Random, b: Behaviour, signed_up: int) -> list[int]:
+    """Sessions between purchases: about one for every two purchases while active, a few a
+    year after leaving (people keep looking without buying)."""
+    times = []
+    left = b.dropped_out_at if b.dropped_out_at is not None else SPAN
+    for start, end, rate in ((signed_up, left, 0.4 * b.purchase_rate), (max(signed_up, left), SPAN, 0.2)):
+        if end <= start or rate <= 0:
+            continue
+        t = float(start)
+        while len(times) < 40:
+            t += r.expovariate(rate / (365.25 * DAY))
+            if t >= end - 7200:
+                break
+            times.append(int(t))
+    return times
+
+
 # --- consent ---------------------------------------------------------------------------------------
 
 _N_CONSENT = Sampler([0, 1, 2, 3], [50, 30, 14, 6])
@@ -556,6 +574,13 @@ def consent_events(source: str, key: str, created: int, r: random.Random, out: l
             if r.random() < 0.8:
                 status = "opt_out" if status == "opt_in" else "opt_in"
 
+
+BEHAVIOUR_SCHEMA = pa.schema([
+    ("person_id", pa.string()), ("purchase_rate_per_year", pa.float64()),
+    ("dropout_probability", pa.float64()), ("spend_level", pa.float64()), ("price_level", pa.int8()),
+    ("favourite_categories", pa.string()), ("active_from", pa.string()), ("dropped_out_at", pa.string()),
+    ("true_purchase_probability_30d", pa.float64()),
+])
 
 # --- the chunk -------------------------------------------------------------------------------------
 
@@ -632,34 +657,58 @@ def _build_chunk(seed: int, people: int, chunk: int, country: str) -> dict[str, 
     n_order = 0
     order_base = chunk * ORDER_STRIDE
 
-    def add_order(channel: str, customer: str, t: int) -> None:
+    def add_order(channel: str, customer: str, t: int, behaviour: Behaviour | None = None) -> list[str]:
         nonlocal n_order
         oid = order_key(order_base + n_order, seed)
         n_order += 1
         orders.append([oid, channel, customer, ts(t)])
-        for ln, sku in enumerate(order_skus(a)):
-            lines.append([oid, _LINE_NO[ln], sku, _QTY(a), _price(_PRICE[sku], a)])
+        skus = behaviour.order_skus(a) if behaviour else order_skus(a)
+        for ln, sku in enumerate(skus):
+            quantity = behaviour.quantity(a) if behaviour else _QTY(a)
+            lines.append([oid, _LINE_NO[ln], sku, quantity, _price(_PRICE[sku], a)])
+        return skus
 
     events: list[list] = []
     consents: list[list] = []
+    behaviours: list[list] = []
     n_accounts = 0
     for p, records in by_person:
+        shops = [(source, row) for source, row in records if source != "crm"]
+        accounts = [row for source, row in shops if source == "webshop"]
+        n_accounts += len(accounts)
+        if shops:
+            b = Behaviour(a, max(ORDER_START, min(row[-1] for _, row in shops)))
+            # a device belongs to one account (a shared computer would link two people)
+            devices = {acc[0]: [_anon_id(a) for _ in range(1 if a.random() < 0.7 else 2)] for acc in accounts}
+            for t in b.purchase_times(a, SPAN - 60):
+                open_records = [(s, row) for s, row in shops if row[-1] <= t] or shops[:1]
+                source, row = open_records[int(a.random() * len(open_records))]
+                channel = "webshop" if source == "webshop" else "pos"
+                skus = add_order(channel, row[0], t, b)
+                # browsing runs ahead of buying: the products about to be bought, among others
+                signed_up = [acc for acc in accounts if acc[-1] <= t]
+                if signed_up and a.random() < 0.5:
+                    viewed = [s for s in skus if a.random() < 0.6] + [b.taste_product(a) for _ in range(a.randrange(2))]
+                    cart = skus[int(a.random() * len(skus))] if a.random() < 0.5 else None
+                    start = max(signed_up[0][-1], t - int(a.random() * 5 * DAY) - 600)
+                    own = devices[signed_up[0][0]]
+                    browse(a, start, own[int(a.random() * len(own))], signed_up[0][0], viewed, cart,
+                           channel == "webshop" and a.random() < 0.6, events)
+            for account in accounts:
+                for t in browsing_times(a, b, account[-1]):
+                    viewed = [b.taste_product(a) if a.random() < 0.8 else _POPULAR(a)
+                              for _ in range(int(a.random() * 4))]
+                    cart = viewed[0] if viewed and a.random() < 0.15 else None
+                    own = devices[account[0]]
+                    browse(a, t, own[int(a.random() * len(own))], account[0], viewed, cart, False, events)
+            behaviours.append([
+                p.pid, b.purchase_rate, b.dropout_probability, b.spend_level, b.price_level,
+                ",".join(b.categories), ts(b.active_from),
+                ts(b.dropped_out_at) if b.dropped_out_at is not None else None,
+                purchase_probability(b.purchase_rate, b.active_from, b.dropped_out_at, SPAN, 30),
+            ])
         for source, row in records:
-            key, created = row[0], row[-1]
-            if source != "crm":
-                n, churned = _n_orders(a)
-                for t in order_times(created, n, churned, a):
-                    add_order("webshop" if source == "webshop" else "pos", key, t)
-            if source == "webshop":
-                n_accounts += 1
-                if a.random() < 0.7:
-                    devices = [_anon_id(a) for _ in range(1 if a.random() < 0.7 else 2)]
-                    for _ in range(1 + int(-1.8 * math.log(1 - a.random()))):
-                        t = created + int(a.random() * max(1, SPAN - 7200 - created))
-                        x = a.random()
-                        mode = 0 if x < 0.45 else (1 if x < 0.8 else 2)
-                        session_events(a, t, devices[int(a.random() * len(devices))], key, mode, events)
-            consent_events(source, key, created, a, consents)
+            consent_events(source, row[0], row[-1], a, consents)
         # a later opt-out on one record after an older opt-in on another
         if len(records) >= 2 and a.random() < 0.3:
             (s1, r1), (s2, r2) = a.sample(records, 2)
@@ -795,6 +844,10 @@ def _build_chunk(seed: int, people: int, chunk: int, country: str) -> dict[str, 
         "person_id": pa.array([p for _, p, _ in shared] + [None] * len(ref.PLACEHOLDER_EMAILS), pa.string()),
         "household": pa.array([h for _, _, h in shared] + ["placeholder"] * len(ref.PLACEHOLDER_EMAILS), pa.string()),
     })
+    tables["_behaviour"] = pa.table(
+        {name: pa.array([row[i] for row in behaviours], type=kind)
+         for i, (name, kind) in enumerate(zip(BEHAVIOUR_SCHEMA.names, BEHAVIOUR_SCHEMA.types))},
+        schema=BEHAVIOUR_SCHEMA)
     tables["_ground_truth"] = pa.table({
         "source": pa.array([t[0] for t in truth], type=pa.string()),
         "source_record_key": pa.array([t[1] for t in truth], type=pa.string()),

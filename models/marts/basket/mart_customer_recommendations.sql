@@ -1,7 +1,10 @@
--- Per master customer, the top products they have not bought yet. Two personal signals, blended:
+-- Per master customer, the top products they have not bought yet. Four personal signals, blended:
+--   viewed_recently    what they looked at or put in the cart in the last
+--                      recommendation_browsing_days of web activity (a cart counts double a view);
 --   basket_rule        the best rule confidence from any product they bought (mart_basket_rules);
 --   similar_customers  item-to-item collaborative filtering: the best cosine similarity, over the
---                      master customer x product purchase incidence, to any product they bought.
+--                      master customer x product purchase incidence, to any product they bought;
+--   favourite_category their taste: the popular products of the categories they buy and view most.
 -- Products without a personal signal are filled in by popularity (share of customers who bought
 -- them), so every customer gets the same number of rows; ties break on the sku.
 with
@@ -29,6 +32,12 @@ order_lines as (
 products as (
 
     select * from {{ ref('stg_catalog__products') }}
+
+),
+
+web_events as (
+
+    select * from {{ ref('fct_web_events') }}
 
 ),
 
@@ -75,6 +84,32 @@ purchases as (
 
 ),
 
+-- the browsing window ends at the latest web event in the data
+latest_activity as (
+
+    select max(occurred_at) as latest_event_at from web_events
+
+),
+
+-- lately viewed or carted, by whom: the strongest of the person's events per product
+browsing as (
+
+    select
+        customer_keys.customer_key,
+        product_keys.product_key,
+        max(case when web_events.event_type = 'add_to_cart' then 1.0 else 0.5 end) as browse_signal
+    from web_events
+    cross join latest_activity
+    inner join customer_keys on web_events.master_customer_id = customer_keys.master_customer_id
+    inner join product_keys on web_events.sku = product_keys.sku
+    where
+        web_events.event_type in ('product_view', 'add_to_cart')
+        and web_events.occurred_at > latest_activity.latest_event_at
+        - to_days({{ var('recommendation_browsing_days') }})
+    group by customer_keys.customer_key, product_keys.product_key
+
+),
+
 product_buyers as (
 
     select
@@ -82,6 +117,48 @@ product_buyers as (
         count(*) as buyer_count
     from purchases
     group by product_key
+
+),
+
+-- taste: the share of a customer's purchased products and lately viewed ones per category (their
+-- top three categories)
+category_affinity as (
+
+    select
+        touched.customer_key,
+        touched.category,
+        count(*) / sum(count(*)) over (partition by touched.customer_key) as affinity
+    from (
+        select
+            purchases.customer_key,
+            product_keys.category
+        from purchases
+        inner join product_keys on purchases.product_key = product_keys.product_key
+        union all
+        select
+            browsing.customer_key,
+            product_keys.category
+        from browsing
+        inner join product_keys on browsing.product_key = product_keys.product_key
+    ) as touched
+    group by touched.customer_key, touched.category
+    qualify row_number() over (
+        partition by touched.customer_key order by count(*) desc, touched.category asc
+    ) <= 3
+
+),
+
+-- a product's buyers against its category's best seller
+category_popularity as (
+
+    select
+        product_keys.product_key,
+        product_keys.category,
+        coalesce(product_buyers.buyer_count, 0)
+        / nullif(max(coalesce(product_buyers.buyer_count, 0)) over (partition by product_keys.category), 0)
+            as popularity_in_category
+    from product_keys
+    left join product_buyers on product_keys.product_key = product_buyers.product_key
 
 ),
 
@@ -157,14 +234,35 @@ personal_candidates as (
         candidate_key // 4294967296 as customer_key,
         candidate_key % 4294967296 as product_key,
         {{ var('recommendation_rule_weight') }} * coalesce(max(confidence), 0) as rule_part,
-        (1 - {{ var('recommendation_rule_weight') }}) * coalesce(max(cosine_similarity), 0) as similarity_part
+        (1 - {{ var('recommendation_rule_weight') }}) * coalesce(max(cosine_similarity), 0) as similarity_part,
+        {{ var('recommendation_browsing_weight') }} * coalesce(max(browse_signal), 0) as browsing_part,
+        {{ var('recommendation_taste_weight') }} * coalesce(max(taste_signal), 0) as taste_part
     from (
         select
             purchases.customer_key * 4294967296 + product_signals.product_key as candidate_key,
             product_signals.confidence,
-            product_signals.cosine_similarity
+            product_signals.cosine_similarity,
+            null as browse_signal,
+            null as taste_signal
         from purchases
         inner join product_signals on purchases.product_key = product_signals.bought_key
+        union all
+        select
+            customer_key * 4294967296 + product_key as candidate_key,
+            null as confidence,
+            null as cosine_similarity,
+            browse_signal,
+            null as taste_signal
+        from browsing
+        union all
+        select
+            category_affinity.customer_key * 4294967296 + category_popularity.product_key as candidate_key,
+            null as confidence,
+            null as cosine_similarity,
+            null as browse_signal,
+            category_affinity.affinity * category_popularity.popularity_in_category as taste_signal
+        from category_affinity
+        inner join category_popularity on category_affinity.category = category_popularity.category
     ) as signals
     group by candidate_key
 
@@ -177,9 +275,18 @@ personal as (
         personal_candidates.customer_key,
         personal_candidates.product_key,
         1 as candidate_group,
-        personal_candidates.rule_part + personal_candidates.similarity_part as score,
+        personal_candidates.rule_part + personal_candidates.similarity_part + personal_candidates.browsing_part
+        + personal_candidates.taste_part as score,
         -- the reason is the signal that contributes most to the blended score
         case
+            when
+                personal_candidates.browsing_part > personal_candidates.rule_part
+                and personal_candidates.browsing_part > personal_candidates.similarity_part
+                then 'viewed_recently'
+            when
+                personal_candidates.taste_part
+                > greatest(personal_candidates.rule_part, personal_candidates.similarity_part)
+                then 'favourite_category'
             when personal_candidates.rule_part >= personal_candidates.similarity_part then 'basket_rule'
             else 'similar_customers'
         end as reason
@@ -188,7 +295,9 @@ personal as (
         on
             personal_candidates.customer_key = purchases.customer_key
             and personal_candidates.product_key = purchases.product_key
-    where personal_candidates.rule_part + personal_candidates.similarity_part > 0
+    where
+        personal_candidates.rule_part + personal_candidates.similarity_part + personal_candidates.browsing_part
+        + personal_candidates.taste_part > 0
     qualify row_number() over (
         partition by personal_candidates.customer_key
         order by score desc, personal_candidates.product_key asc

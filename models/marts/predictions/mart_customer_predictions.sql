@@ -1,0 +1,41 @@
+-- Who buys next and who is leaving, per master customer, as of mart_customer_features' day: the
+-- scores of int_customer_predictions_scored, and the two audiences marketing asks for: "likely to
+-- buy" (the top share by purchase probability) and "at risk" (a customer likely to have churned by
+-- the horizon who was worth something: a positive expected spend).
+with
+
+scores as (
+
+    select * from {{ ref('int_customer_predictions_scored') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        percent_rank() over (order by purchase_probability_30d) as purchase_probability_rank
+    from scores
+
+),
+
+final as (
+
+    select
+        master_customer_id,
+        cast(as_of_date as date) as as_of_date,
+        cast(purchase_probability_30d as double) as purchase_probability_30d,
+        cast(churn_probability as double) as churn_probability,
+        cast(expected_purchases_12m as double) as expected_purchases_12m,
+        cast(expected_spend_12m as double) as expected_spend_12m,
+        cast(probability_alive as double) as probability_alive,
+        purchase_probability_rank >= 1 - {{ var('likely_to_buy_top_share') }} as is_likely_to_buy,
+        coalesce(
+            churn_probability >= {{ var('at_risk_min_churn_probability') }} and expected_spend_12m > 0, false
+        ) as is_at_risk,
+        model_version
+    from ranked
+
+)
+
+select * from final
