@@ -233,10 +233,12 @@ def fit_clv(features: pd.DataFrame, seed: int = 7):
     if len(data) < 100 or len(repeat) < 50:
         raise PredictionError(f"{len(data)} customers, {len(repeat)} with repeat purchases: too few for "
                               "BG/NBD and Gamma-Gamma")
-    bgnbd = BetaGeoModel(data=data[["customer_id", "frequency", "recency", "T"]].reset_index(drop=True))
-    bgnbd.fit(method="map", progressbar=False)
-    gamma_gamma = GammaGammaModel(data=repeat[["customer_id", "frequency", "monetary_value"]].reset_index(drop=True))
-    gamma_gamma.fit(method="map", progressbar=False)
+    bgnbd = BetaGeoModel()
+    bgnbd.fit(data=data[["customer_id", "frequency", "recency", "T"]].reset_index(drop=True), method="map",
+              progressbar=False)
+    gamma_gamma = GammaGammaModel()
+    gamma_gamma.fit(data=repeat[["customer_id", "frequency", "monetary_value"]].reset_index(drop=True),
+                    method="map", progressbar=False)
     return bgnbd, gamma_gamma
 
 
@@ -278,6 +280,9 @@ def train(backdated: pd.DataFrame, current: pd.DataFrame, churn_days: int,
     ``backdated`` (int_customer_features_backdated) and validate the classifiers on the later cut."""
     if current.empty:
         raise PredictionError("no master customers to predict for")
+    # the same models from the same data, whatever order the warehouse returns the rows in
+    backdated = backdated.sort_values(["as_of_date", "master_customer_id"], ignore_index=True)
+    current = current.sort_values("master_customer_id", ignore_index=True)
     as_of = pd.to_datetime(current["as_of_date"]).max().date()
     started = time.perf_counter()
     categories = sorted(c for c in backdated["top_category"].dropna().unique())
@@ -371,11 +376,11 @@ def model_directory(configured: str | None, warehouse_path: str) -> Path:
 def empty_scores() -> pd.DataFrame:
     """score()'s columns without rows: what the mart holds when no model can be trained."""
     return pd.DataFrame({
-        "master_customer_id": pd.Series([], dtype="object"), "as_of_date": pd.Series([], dtype="datetime64[us]"),
+        "master_customer_id": pd.Series([], dtype="string"), "as_of_date": pd.Series([], dtype="datetime64[us]"),
         **{name: pd.Series([], dtype="float64") for name in (
             "purchase_probability_30d", "churn_probability", "expected_purchases_12m", "expected_spend_12m",
             "probability_alive")},
-        "model_version": pd.Series([], dtype="object"),
+        "model_version": pd.Series([], dtype="string"),
     })
 
 

@@ -44,8 +44,8 @@ def warehouse(tmp_path_factory):
     root = tmp_path_factory.mktemp("predictions")
     generate(people=PEOPLE, seed=3, landing_dir=root / "landing")
     database = root / "warehouse.duckdb"
-    assert dbt(root / "landing", database, "build", "--target", "ci", "--select", "+mart_customer_predictions",
-               "--target-path", str(root / "target"))
+    assert dbt(root / "landing", database, "build", "--target", "ci", "--select", "+mart_customer_predictions", "+dim_customer",
+               "--indirect-selection", "cautious", "--target-path", str(root / "target"))
     return root, database
 
 
@@ -81,7 +81,7 @@ def test_a_build_scores_with_the_saved_models_and_retraining_makes_a_new_version
     select = ["--select", "int_customer_predictions_scored", "--target-path", str(root / "target")]
     assert dbt(root / "landing", database, "build", "--target", "ci", *select)
     assert _query(database, "select max(model_version) from marts.mart_customer_predictions")[0][0] == before
-    assert dbt(root / "landing", database, "build", "--target", "ci", *select[:2], "int_customer_predictions_scored+",
+    assert dbt(root / "landing", database, "build", "--target", "ci", *select[:2], "mart_customer_predictions",
                *select[2:], "--vars", '{"retrain_predictions": true}')
     after = _query(database, "select max(model_version) from marts.mart_customer_predictions")[0][0]
     assert after != before

@@ -14,7 +14,11 @@ ranked as (
 
     select
         *,
-        percent_rank() over (order by purchase_probability_30d) as purchase_probability_rank
+        -- calibrated probabilities tie in steps: the expected purchases, then the id, break ties
+        row_number() over (
+            order by purchase_probability_30d desc, expected_purchases_12m desc, master_customer_id asc
+        ) as purchase_probability_rank,
+        count(*) over () as people
     from scores
 
 ),
@@ -22,18 +26,18 @@ ranked as (
 final as (
 
     select
-        master_customer_id,
+        cast(master_customer_id as varchar) as master_customer_id,
         cast(as_of_date as date) as as_of_date,
         cast(purchase_probability_30d as double) as purchase_probability_30d,
         cast(churn_probability as double) as churn_probability,
         cast(expected_purchases_12m as double) as expected_purchases_12m,
         cast(expected_spend_12m as double) as expected_spend_12m,
         cast(probability_alive as double) as probability_alive,
-        purchase_probability_rank >= 1 - {{ var('likely_to_buy_top_share') }} as is_likely_to_buy,
+        purchase_probability_rank <= ceil({{ var('likely_to_buy_top_share') }} * people) as is_likely_to_buy,
         coalesce(
             churn_probability >= {{ var('at_risk_min_churn_probability') }} and expected_spend_12m > 0, false
         ) as is_at_risk,
-        model_version
+        cast(model_version as varchar) as model_version
     from ranked
 
 )
