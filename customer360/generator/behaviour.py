@@ -24,7 +24,7 @@ import math
 import random
 
 from customer360.generator import reference as ref
-from customer360.generator.population import SPAN, WINDOW_START, Sampler, zipf
+from customer360.generator.population import WINDOW_START, Sampler, zipf
 
 DAY = 86400
 #: the season's amplitude: the rate is (1 + A * sin(...)) times the person's mean rate
