@@ -35,9 +35,9 @@ products as (
 
 ),
 
-web_events as (
+browsed as (
 
-    select * from {{ ref('fct_web_events') }}
+    select * from {{ ref('int_products_browsed') }}
 
 ),
 
@@ -84,28 +84,16 @@ purchases as (
 
 ),
 
--- the browsing window ends at the latest web event in the data
-latest_activity as (
-
-    select max(occurred_at) as latest_event_at from web_events
-
-),
-
--- lately viewed or carted, by whom: the strongest of the person's events per product
+-- lately viewed or carted (int_products_browsed), by whom: the strongest signal per product
 browsing as (
 
     select
         customer_keys.customer_key,
         product_keys.product_key,
-        max(case when web_events.event_type = 'add_to_cart' then 1.0 else 0.5 end) as browse_signal
-    from web_events
-    cross join latest_activity
-    inner join customer_keys on web_events.master_customer_id = customer_keys.master_customer_id
-    inner join product_keys on web_events.sku = product_keys.sku
-    where
-        web_events.event_type in ('product_view', 'add_to_cart')
-        and web_events.occurred_at > latest_activity.latest_event_at
-        - to_days({{ var('recommendation_browsing_days') }})
+        max(browsed.browse_signal) as browse_signal
+    from browsed
+    inner join customer_keys on browsed.master_customer_id = customer_keys.master_customer_id
+    inner join product_keys on browsed.sku = product_keys.sku
     group by customer_keys.customer_key, product_keys.product_key
 
 ),

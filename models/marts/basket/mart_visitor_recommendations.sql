@@ -6,9 +6,9 @@
 -- Weighted as in mart_customer_recommendations; the bestsellers fill the list.
 with
 
-web_events as (
+browsed as (
 
-    select * from {{ ref('fct_web_events') }}
+    select * from {{ ref('int_products_browsed') }}
 
 ),
 
@@ -38,38 +38,24 @@ popularity as (
 
 ),
 
--- the browsing window ends at the latest web event in the data
-latest_activity as (
-
-    select max(occurred_at) as latest_event_at from web_events
-
-),
-
+-- cookies never linked to a person (once they are, mart_customer_recommendations takes over), and
+-- what they viewed or carted
 viewed as (
 
     select
-        web_events.anonymous_id,
-        web_events.sku,
-        max(case when web_events.event_type = 'add_to_cart' then 1.0 else 0.5 end) as browse_signal
-    from web_events
-    cross join latest_activity
-    inner join products on web_events.sku = products.sku
-    where
-        web_events.event_type in ('product_view', 'add_to_cart')
-        and web_events.occurred_at > latest_activity.latest_event_at
-        - to_days({{ var('recommendation_browsing_days') }})
-    group by web_events.anonymous_id, web_events.sku
+        browsed.anonymous_id,
+        browsed.sku,
+        max(browsed.browse_signal) as browse_signal
+    from browsed
+    inner join products on browsed.sku = products.sku
+    where not browsed.is_linked_cookie
+    group by browsed.anonymous_id, browsed.sku
 
 ),
 
--- cookies never linked to a person: once they are, mart_customer_recommendations takes over
 visitors as (
 
-    select viewed.anonymous_id
-    from viewed
-    anti join web_events
-        on viewed.anonymous_id = web_events.anonymous_id and web_events.master_customer_id is not null
-    group by viewed.anonymous_id
+    select distinct anonymous_id from viewed
 
 ),
 
