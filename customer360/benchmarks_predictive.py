@@ -36,7 +36,9 @@ import pandas as pd
 from customer360.benchmarks import dbt_node_seconds, run_measured
 from customer360.generator.behaviour import purchase_probability
 from customer360.generator.population import REFERENCE_DATE, WINDOW_START
-from customer360.predictions import classification_metrics, load_latest, predict_clv
+from customer360.predictions import (
+    classification_metrics, load_latest, predict_clv, rank_to_unit, recency_scores,
+)
 from customer360.privacy import SALT_ENV
 
 HOLDOUT_DAYS = 91
@@ -179,22 +181,24 @@ def evaluate(database: Path, full: Path, truth: Path, as_of: date) -> dict:
     frame["oracle_30d"] = [1 - oracle.get(m, (1.0, 1.0))[0] for m in frame["master_customer_id"]]
     frame["oracle_no_order_90d"] = [oracle.get(m, (1.0, 1.0))[1] for m in frame["master_customer_id"]]
 
-    # the structural reference: BG/NBD's own expected purchases (0 for a person without orders)
+    # the structural reference: BG/NBD's own expected purchases (0 for a person without orders);
+    # the 90-day prediction is also the CLV model's
     models = load_latest(database.parent / "prediction_models", CHURN_DAYS)
-    for horizon in (30, CHURN_DAYS):
-        expected = predict_clv(models.bgnbd, models.gamma_gamma, features, horizon_days=horizon, season=models.season)
+    clv = {horizon: predict_clv(models.bgnbd, models.gamma_gamma, features, horizon_days=horizon, season=models.season)
+           for horizon in (30, CHURN_DAYS)}
+    for horizon, expected in clv.items():
         frame = frame.merge(expected[["master_customer_id", "expected_purchases"]].rename(
             columns={"expected_purchases": f"bgnbd_{horizon}d"}), on="master_customer_id", how="left")
         frame[f"bgnbd_{horizon}d"] = frame[f"bgnbd_{horizon}d"].fillna(0.0)
-    recency = -frame["recency_days"].fillna(1e6).to_numpy(dtype=float)
+    recency = recency_scores(frame)
     rfm = (frame["r_score"].fillna(0) * 100 + frame["f_score"].fillna(0) * 10 + frame["m_score"].fillna(0)).to_numpy(float)
     report: dict = {"customers": int(len(frame))}
     y = frame["bought_30d"].to_numpy(int)
     report["purchase"] = {
         "model": classification_metrics(y, frame["purchase_probability_30d"]),
         "oracle": classification_metrics(y, frame["oracle_30d"]),
-        "recency": classification_metrics(y, _unit(recency)),
-        "rfm": classification_metrics(y, _unit(rfm)),
+        "recency": classification_metrics(y, rank_to_unit(recency)),
+        "rfm": classification_metrics(y, rank_to_unit(rfm)),
         "bgnbd": classification_metrics(y, 1 - np.exp(-frame["bgnbd_30d"].to_numpy(float))),
     }
     customers = frame[frame["frequency"] > 0]
@@ -202,13 +206,12 @@ def evaluate(database: Path, full: Path, truth: Path, as_of: date) -> dict:
     report["churn"] = {
         "model": classification_metrics(y, customers["churn_probability"]),
         "oracle": classification_metrics(y, customers["oracle_no_order_90d"]),
-        "recency": classification_metrics(y, _unit(-recency[frame["frequency"].to_numpy() > 0])),
-        "rfm": classification_metrics(y, _unit(-rfm[frame["frequency"].to_numpy() > 0])),
+        "recency": classification_metrics(y, rank_to_unit(-recency[frame["frequency"].to_numpy() > 0])),
+        "rfm": classification_metrics(y, rank_to_unit(-rfm[frame["frequency"].to_numpy() > 0])),
         "bgnbd": classification_metrics(y, np.exp(-customers[f"bgnbd_{CHURN_DAYS}d"].to_numpy(float))),
     }
-    clv = predict_clv(models.bgnbd, models.gamma_gamma, features, horizon_days=CHURN_DAYS, season=models.season)
     spend = customers[["master_customer_id", "spend_90d", "orders_90d", "monetary", "days_since_first_order"]].merge(
-        clv, on="master_customer_id", how="left")
+        clv[CHURN_DAYS], on="master_customer_id", how="left")
     spend["naive"] = spend["monetary"].astype(float) / spend["days_since_first_order"].clip(lower=1) * CHURN_DAYS
     report["clv"] = {name: _spend_metrics(spend["spend_90d"], spend[column])
                      for name, column in (("model", "expected_spend"), ("naive", "naive"))}
@@ -217,11 +220,6 @@ def evaluate(database: Path, full: Path, truth: Path, as_of: date) -> dict:
     report["recommendations"] = _recommendation_metrics(recommendations, bought, bestsellers, new_purchases)
     report["metrics_json"] = models.metrics
     return report
-
-
-def _unit(scores: np.ndarray) -> np.ndarray:
-    ranks = pd.Series(scores).rank(method="average").to_numpy()
-    return (ranks - 1) / max(1, len(ranks) - 1)
 
 
 def _spend_metrics(actual: pd.Series, predicted: pd.Series) -> dict:

@@ -41,6 +41,12 @@ CLV_HORIZON_DAYS = 365
 TRAINING_SAMPLE = 200_000
 CLV_SAMPLE = 100_000
 LATEST = "latest.json"
+#: score()'s output, the columns of int_customer_predictions_scored, with their pandas types
+SCORE_COLUMNS = {
+    "master_customer_id": "string", "as_of_date": "datetime64[us]", "purchase_probability_30d": "float64",
+    "churn_probability": "float64", "expected_purchases_12m": "float64", "expected_spend_12m": "float64",
+    "probability_alive": "float64", "model_version": "string",
+}
 #: the saved models' layout; a folder of another layout is retrained, not read
 ARTIFACT_FORMAT = 2
 
@@ -314,7 +320,7 @@ def train(backdated: pd.DataFrame, current: pd.DataFrame, churn_days: int,
             "train_examples": int(len(train_set)),
             "calibration_examples": int(len(calibration_set)),
             "model": classification_metrics(y_valid, p_valid),
-            "recency_baseline": classification_metrics(y_valid, _rank_to_unit(baseline)),
+            "recency_baseline": classification_metrics(y_valid, rank_to_unit(baseline)),
         }
         log(f"{name}: trained on {len(train_set):,} examples, validation AUC "
             f"{metrics[name]['model'].get('auc')} (recency alone {metrics[name]['recency_baseline'].get('auc')})")
@@ -330,7 +336,7 @@ def train(backdated: pd.DataFrame, current: pd.DataFrame, churn_days: int,
                   fitted["churn_probability"], categories, bgnbd, gamma_gamma, metrics, season, trained_season)
 
 
-def _rank_to_unit(scores: np.ndarray) -> np.ndarray:
+def rank_to_unit(scores: np.ndarray) -> np.ndarray:
     """A baseline's ranking as values in [0, 1] (for AUC and lift; its calibration means nothing)."""
     if len(scores) == 0:
         return scores
@@ -361,8 +367,7 @@ def score(models: Models, current: pd.DataFrame) -> pd.DataFrame:
     no_orders = out["expected_purchases_12m"].isna()
     out.loc[no_orders, ["expected_purchases_12m", "expected_spend_12m"]] = 0.0
     out["model_version"] = models.version
-    return out[["master_customer_id", "as_of_date", "purchase_probability_30d", "churn_probability",
-                "expected_purchases_12m", "expected_spend_12m", "probability_alive", "model_version"]]
+    return out[list(SCORE_COLUMNS)]
 
 
 def model_directory(configured: str | None, warehouse_path: str) -> Path:
@@ -375,13 +380,7 @@ def model_directory(configured: str | None, warehouse_path: str) -> Path:
 
 def empty_scores() -> pd.DataFrame:
     """score()'s columns without rows: what the mart holds when no model can be trained."""
-    return pd.DataFrame({
-        "master_customer_id": pd.Series([], dtype="string"), "as_of_date": pd.Series([], dtype="datetime64[us]"),
-        **{name: pd.Series([], dtype="float64") for name in (
-            "purchase_probability_30d", "churn_probability", "expected_purchases_12m", "expected_spend_12m",
-            "probability_alive")},
-        "model_version": pd.Series([], dtype="string"),
-    })
+    return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in SCORE_COLUMNS.items()})
 
 
 def save(models: Models, model_dir: str | Path) -> Path:

@@ -39,8 +39,6 @@ _CATEGORY_WEIGHT = Sampler(CATEGORIES, [len(_BY_CATEGORY[c]) for c in CATEGORIES
 _BUNDLE_CATEGORIES = [
     (skus, weight, {p[2] for p in ref.PRODUCTS if p[0] in skus}) for _, weight, skus in ref.BUNDLES
 ]
-_QTY = [1, 2, 3, 4, 5]
-_QTY_W = [55, 20, 11, 8, 6]
 
 
 def seasonality(t: float) -> float:
@@ -135,9 +133,9 @@ class Behaviour:
                 skus.append(sku)
         return skus[:6]
 
-    def quantity(self, r: random.Random) -> str:
-        base = r.choices(_QTY, _QTY_W)[0]
-        return str(max(1, min(20, round(base * self.spend_level))))
+    def quantity(self, base: str) -> str:
+        """An order line's quantity: the shop's usual one (``base``) scaled by the spend level."""
+        return str(max(1, min(20, round(int(base) * self.spend_level))))
 
 
 _ANY_PRODUCT = Sampler([p[0] for p in ref.PRODUCTS], zipf(len(ref.PRODUCTS), 0.6))

@@ -664,7 +664,7 @@ def _build_chunk(seed: int, people: int, chunk: int, country: str) -> dict[str, 
         orders.append([oid, channel, customer, ts(t)])
         skus = behaviour.order_skus(a) if behaviour else order_skus(a)
         for ln, sku in enumerate(skus):
-            quantity = behaviour.quantity(a) if behaviour else _QTY(a)
+            quantity = behaviour.quantity(_QTY(a)) if behaviour else _QTY(a)
             lines.append([oid, _LINE_NO[ln], sku, quantity, _price(_PRICE[sku], a)])
         return skus
 
@@ -681,7 +681,7 @@ def _build_chunk(seed: int, people: int, chunk: int, country: str) -> dict[str, 
             # a device belongs to one account (a shared computer would link two people)
             devices = {acc[0]: [_anon_id(a) for _ in range(1 if a.random() < 0.7 else 2)] for acc in accounts}
             for t in b.purchase_times(a, SPAN - 60):
-                open_records = [(s, row) for s, row in shops if row[-1] <= t] or shops[:1]
+                open_records = [(s, row) for s, row in shops if row[-1] <= t]  # t > active_from: never empty
                 source, row = open_records[int(a.random() * len(open_records))]
                 channel = "webshop" if source == "webshop" else "pos"
                 skus = add_order(channel, row[0], t, b)

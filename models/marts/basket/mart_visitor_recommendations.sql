@@ -18,6 +18,12 @@ products as (
 
 ),
 
+order_lines as (
+
+    select * from {{ ref('fct_order_lines') }}
+
+),
+
 rules as (
 
     select * from {{ ref('mart_basket_rules') }}
@@ -33,7 +39,7 @@ popularity as (
         products.category,
         count(distinct order_lines.master_customer_id) as buyer_count
     from products
-    left join {{ ref('fct_order_lines') }} as order_lines on products.sku = order_lines.sku
+    left join order_lines on products.sku = order_lines.sku
     group by products.sku, products.category
 
 ),
@@ -53,6 +59,7 @@ viewed as (
 
 ),
 
+-- who gets a list: every such cookie, whatever its signals
 visitors as (
 
     select distinct anonymous_id from viewed
@@ -66,7 +73,6 @@ category_affinity as (
         popularity.category,
         count(*) / sum(count(*)) over (partition by viewed.anonymous_id) as affinity
     from viewed
-    inner join visitors on viewed.anonymous_id = visitors.anonymous_id
     inner join popularity on viewed.sku = popularity.sku
     group by viewed.anonymous_id, popularity.category
 
@@ -80,7 +86,6 @@ signals as (
         {{ var('recommendation_browsing_weight') }} * viewed.browse_signal as score,
         'viewed_recently' as reason
     from viewed
-    inner join visitors on viewed.anonymous_id = visitors.anonymous_id
     union all
     select
         viewed.anonymous_id,
@@ -88,7 +93,6 @@ signals as (
         {{ var('recommendation_rule_weight') }} * rules.confidence as score,
         'basket_rule' as reason
     from viewed
-    inner join visitors on viewed.anonymous_id = visitors.anonymous_id
     inner join rules on viewed.sku = rules.antecedent
     union all
     select
