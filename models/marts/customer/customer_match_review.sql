@@ -1,6 +1,8 @@
 -- Clerical review queue: pairs Splink is unsure about (probability from the review threshold up
 -- to the accept threshold) and no reviewer has decided yet, side by side with the per-comparison
--- match weights (mw_*) that say why. Decide in seeds/manual_match_decisions.csv.
+-- match weights (mw_*) that say why. Decide in the app (/review) or in
+-- seeds/manual_match_decisions.csv. Highest expected_value first: the records a decision is
+-- expected to put right.
 with
 
 soft_pairs as (
@@ -24,6 +26,16 @@ records as (
 
 ),
 
+person_sizes as (
+
+    select
+        master_customer_id,
+        count(*) as record_count
+    from records
+    group by master_customer_id
+
+),
+
 final as (
 
     select
@@ -32,6 +44,13 @@ final as (
         soft_pairs.match_probability,
         soft_pairs.match_weight,
         record_l.master_customer_id = record_r.master_customer_id as already_same_person,
+        -- the chance the build's answer for the pair is wrong, times the records a decision moves:
+        -- a must-link brings the smaller person over, a cannot-link takes one record out
+        case
+            when record_l.master_customer_id = record_r.master_customer_id
+                then 1 - soft_pairs.match_probability
+            else soft_pairs.match_probability * least(size_l.record_count, size_r.record_count)
+        end as expected_value,
         record_l.master_customer_id as master_customer_id_l,
         record_r.master_customer_id as master_customer_id_r,
         {%- for column in [
@@ -45,6 +64,8 @@ final as (
     from soft_pairs
     inner join records as record_l on soft_pairs.customer_record_id_l = record_l.customer_record_id
     inner join records as record_r on soft_pairs.customer_record_id_r = record_r.customer_record_id
+    inner join person_sizes as size_l on record_l.master_customer_id = size_l.master_customer_id
+    inner join person_sizes as size_r on record_r.master_customer_id = size_r.master_customer_id
     left join decisions
         on
             soft_pairs.customer_record_id_l = decisions.customer_record_id_l
