@@ -8,7 +8,9 @@ once whom it waits for, or, with ``wait=False`` (``customer360 --no-wait``, or t
 variable CUSTOMER360_NO_WAIT=1), refuses with ``WarehouseBusy``.
 
 The lock is ``fcntl.flock`` on the lock file: the kernel releases it when its holder exits, so a
-killed build leaves no stale lock. The holder of the exclusive lock writes its process ID into
+killed build leaves no stale lock. A writer that has to wait says so in ``<warehouse>.lock.waiting``
+(its process ID): readers that do not wait (the app) step aside while it is there, so a stream of
+short reads cannot keep a build waiting (flock itself would let new readers in before it). The holder of the exclusive lock writes its process ID into
 the file for the message of whoever waits. In one thread the lock is re-entrant (a command may
 hold it around several dbt invocations); other threads and processes wait.
 """
@@ -75,6 +77,27 @@ def _holder_pid(fd: int) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def waiting_path(lock: Path) -> Path:
+    return lock.with_name(lock.name + ".waiting")
+
+
+def _writer_waiting(lock: Path) -> bool:
+    """A live process announced in ``<lock>.waiting`` that it waits to write."""
+    try:
+        text = waiting_path(lock).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not text.isdigit():
+        return False
+    try:
+        os.kill(int(text), 0)
+    except ProcessLookupError:
+        return False  # left by a killed build
+    except PermissionError:
+        pass
+    return True
+
+
 def _default_announce(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -121,15 +144,29 @@ def warehouse_lock(database: str | os.PathLike, *, shared: bool = False, wait: b
         yield path
         return
     mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    waits = waits_by_default() if wait is None else wait
     try:
+        if shared and not waits and _writer_waiting(path):
+            raise WarehouseBusy(path, None)
         try:
             fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             pid = _holder_pid(fd)
-            if not (waits_by_default() if wait is None else wait):
+            if not waits:
                 raise WarehouseBusy(path, pid) from None
             announce(f"customer360: waiting for {_holder_text(pid)} to finish (lock {path})")
-            fcntl.flock(fd, mode)
+            if shared:
+                fcntl.flock(fd, mode)
+            else:
+                marker = waiting_path(path)
+                # written aside and renamed: a reader never sees it empty
+                partial = marker.with_name(f"{marker.name}.{os.getpid()}")
+                partial.write_text(f"{os.getpid()}\n", encoding="ascii")
+                os.replace(partial, marker)
+                try:
+                    fcntl.flock(fd, mode)
+                finally:
+                    marker.unlink(missing_ok=True)
         if not shared:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

@@ -29,7 +29,7 @@ from conftest import landing_env
 from customer360 import cli
 from customer360.app import decisions, drawing, views
 from customer360.app.warehouse import BuildRunning, Warehouse
-from customer360.warehouse_lock import warehouse_lock
+from customer360.warehouse_lock import lock_path, waiting_path, warehouse_lock
 
 PEOPLE = 600
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -257,6 +257,16 @@ def test_a_must_link_lands_in_the_decisions_file_and_the_next_build_joins_the_re
 
 # --- without a browser ------------------------------------------------------------------------
 
+def test_another_site_cannot_post_a_decision(demo):
+    request = urllib.request.Request(
+        demo["base"] + "/review/decide", method="POST", headers={"Origin": "http://evil.example"},
+        data=b"record_l=crm%3A1&record_r=pos%3A1&decision=must_link&reviewer=x")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 403
+    assert all(d.decided_by != "x" for d in decisions.read(decisions.decisions_path(demo["database"])))
+
+
 def test_two_reviewers_at_once_lose_no_decision(tmp_path):
     path = tmp_path / "warehouse.duckdb.decisions.csv"
 
@@ -321,6 +331,42 @@ def test_while_a_build_holds_the_warehouse_pages_read_before_are_served_stale(tm
         release.set()
         builder.join()
     assert warehouse.read(("answer",), lambda c: 43).stale is False and not warehouse.build_running
+
+
+def test_a_build_waiting_for_a_long_read_goes_before_the_apps_next_reads(tmp_path):
+    """flock lets new readers in while a writer waits; the app steps aside instead."""
+    database = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(database)).close()
+    warehouse = Warehouse(database)
+    assert warehouse.read(("one",), lambda c: 1).stale is False
+    reading, release_reader, built = threading.Event(), threading.Event(), threading.Event()
+
+    def long_read() -> None:  # e.g. `customer360 explain` in another terminal
+        with warehouse_lock(database, shared=True):
+            reading.set()
+            release_reader.wait(10)
+
+    def build() -> None:
+        with warehouse_lock(database, wait=True, announce=lambda message: None):
+            built.set()
+
+    reader, builder = threading.Thread(target=long_read), threading.Thread(target=build)
+    reader.start()
+    reading.wait(10)
+    builder.start()
+    marker = waiting_path(lock_path(database))
+    for _ in range(100):
+        if marker.exists():
+            break
+        time.sleep(0.05)
+    try:
+        assert marker.exists()
+        assert warehouse.read(("one",), lambda c: 1).stale is True  # the app did not join the reader
+    finally:
+        release_reader.set()
+        reader.join()
+        builder.join()
+    assert built.is_set() and not marker.exists()
 
 
 def test_map_view_filters_sorts_and_ranks_untapped_potential():

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -110,6 +110,10 @@ def create_app(database: Path, decisions_file: Path | None = None) -> Starlette:
         )
 
     async def decide(request: Request) -> Response:
+        # a page of another site must not decide for the reviewer (the app has no login)
+        origin = request.headers.get("origin") or request.headers.get("referer") or ""
+        if origin and urlparse(origin).netloc != request.headers.get("host"):
+            return Response("decisions are taken from the app's own pages only", status_code=403)
         form = {k: v[-1] for k, v in parse_qs((await request.body()).decode("utf-8")).items()}
         record_l, record_r = form.get("record_l", ""), form.get("record_r", "")
         reviewer = form.get("reviewer", "")
