@@ -301,6 +301,10 @@ def cmd_benchmark(ns: argparse.Namespace) -> int:
         from customer360.benchmarks_predictive import predictive
 
         return predictive(ns.people, ns.seed, workdir, ns.keep)
+    if ns.suite == "scale":
+        from customer360.benchmarks_scale import scale
+
+        return scale(ns.records, ns.seed, workdir, ns.keep)
     if ns.suite == "app":
         from customer360.benchmarks_app import app
 
@@ -435,11 +439,13 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark = add_command(
         "benchmark", help="print benchmark figures against the named baseline, measured in one run"
     )
-    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data", "privacy", "predictive", "app"])
+    benchmark.add_argument("suite", choices=["identity", "basket", "daily", "own-data", "privacy", "predictive", "app", "scale"])
     benchmark.add_argument("--sets", nargs="*", default=None,
                            help="own-data: FEBRL sets to run (default: febrl1 febrl2 febrl3 febrl4)")
     benchmark.add_argument("--people", type=int, default=10_000,
                            help="identity, daily, privacy, predictive, app: people to generate")
+    benchmark.add_argument("--records", type=int, nargs="*", default=[1_000_000, 3_000_000, 10_000_000],
+                           help="scale: customer records per size (default: 1M 3M 10M)")
     benchmark.add_argument("--warehouse", default=None, help="app: a built warehouse to serve instead of generating one")
     benchmark.add_argument("--repeat", type=int, default=5, help="app: loads of each page after the cold one")
     benchmark.add_argument("--delta-fraction", type=float, default=0.01, help="daily: size of the day-2 delta")

@@ -14,6 +14,7 @@ from duckdb import DuckDBPyConnection
 
 from customer360.phones import parse_phone
 from customer360.privacy import privacy_hash
+from customer360.resources import WAREHOUSE_SHARE, duckdb_memory_limit
 
 _PHONE = pa.struct([("e164", pa.string()), ("is_mobile", pa.bool_())])
 
@@ -54,3 +55,6 @@ class Plugin(BasePlugin):
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         register_functions(conn)
+        # the warehouse's share of the build's memory (customer360.resources); it spills beside
+        # the warehouse file (DuckDB's default) beyond it
+        conn.execute(f"set memory_limit = '{duckdb_memory_limit(WAREHOUSE_SHARE)}'")

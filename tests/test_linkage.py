@@ -238,6 +238,13 @@ def test_row_order_does_not_matter(records, model, pairs):
     assert again.equals(pairs)
 
 
+def test_scoring_in_parts_gives_the_pairs_of_one_pass(records, model, pairs):
+    """Large record sets are scored in parts (each within itself and against the later parts)."""
+    in_parts = predict_pairs(records, model, chunk_records=records.num_rows // 3)
+    assert in_parts.schema == pairs.schema and in_parts.num_rows == pairs.num_rows
+    assert sorted(map(str, in_parts.to_pylist())) == sorted(map(str, pairs.to_pylist()))
+
+
 def test_training_overlap(model, records):
     assert training_overlap(model, records) == pytest.approx(1.0)
     other = _table(_population(300, seed=2, prefix="x"))

@@ -42,20 +42,22 @@ def shapes_source() -> str:
 
 
 def breaks(values: list[float], classes: int = len(PALETTE)) -> list[float]:
-    """Quantile class breaks (upper bounds of all classes but the last)."""
-    ordered = sorted(v for v in values if v is not None)
-    if not ordered:
+    """Class breaks: areas without active customers get the first class of their own; the others
+    are split into quantiles (lower bounds of each class after the first two)."""
+    positive = sorted(v for v in values if v is not None and v > 0)
+    if not positive:
         return []
-    return [ordered[min(len(ordered) - 1, (len(ordered) * k) // classes)] for k in range(1, classes)]
+    quantiles = [positive[(len(positive) * k) // (classes - 1)] for k in range(1, classes - 1)]
+    return sorted(set(quantiles) - {positive[0]})
 
 
 def colour(value: float | None, class_breaks: list[float]) -> str:
+    """The fill for a penetration: grey outside, the lightest for none, then by class."""
     if value is None:
         return OUTSIDE
-    for index, upper in enumerate(class_breaks):
-        if value < upper:
-            return PALETTE[index]
-    return PALETTE[len(class_breaks)] if class_breaks else PALETTE[-1]
+    if value <= 0:
+        return PALETTE[0]
+    return PALETTE[1 + sum(1 for lower in class_breaks if value >= lower)]
 
 
 def percent(value: float | None, digits: int = 3) -> str:
@@ -96,18 +98,19 @@ def map_svg(canton_rows: list[dict], municipality_rows: list[dict], class_breaks
 
 def legend(class_breaks: list[float]) -> list[tuple[str, str]]:
     """(colour, label) per class."""
-    if not class_breaks:
-        return []
+    labels = [(PALETTE[0], "none")]
     bounds = [None, *class_breaks, None]
-    labels = []
-    for index, colour_code in enumerate(PALETTE[: len(class_breaks) + 1]):
+    for index in range(len(class_breaks) + 1):
         low, high = bounds[index], bounds[index + 1]
-        if low is None:
-            labels.append((colour_code, f"< {percent(high)}"))
+        if low is None and high is None:
+            label = "above 0%"
+        elif low is None:
+            label = f"under {percent(high)}"
         elif high is None:
-            labels.append((colour_code, f">= {percent(low)}"))
+            label = f"{percent(low)} and more"
         else:
-            labels.append((colour_code, f"{percent(low)} - {percent(high)}"))
+            label = f"{percent(low)} - {percent(high)}"
+        labels.append((PALETTE[index + 1], label))
     return labels
 
 

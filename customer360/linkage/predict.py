@@ -13,11 +13,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from customer360.linkage._common import (
-    SPLINK_LOG_LEVEL, load_prepared, model_placeholders, new_connection, register_tf_tables,
+    SPLINK_LOG_LEVEL, load_prepared, to_arrow, model_placeholders, new_connection, register_tf_tables,
     term_frequency_tables,
 )
 from customer360.linkage.model import splink_settings
@@ -75,16 +76,28 @@ def _finish(con, db_api, predictions, model, extra_where: str = "") -> pa.Table:
     return out if out.num_rows else _empty(model)
 
 
+#: above this many records a full scoring goes in parts (see predict_pairs)
+CHUNK_RECORDS = 1_000_000
+
+
 def predict_pairs(records: Any, model: dict[str, Any], *,
                   threshold_match_probability: float = DEFAULT_THRESHOLD,
-                  timings: dict[str, float] | None = None) -> pa.Table:
+                  timings: dict[str, float] | None = None, chunk_records: int | None = None) -> pa.Table:
     """Score all blocked pairs within ``records``; one row per pair at or above the threshold.
 
     Columns: customer_record_id_l < customer_record_id_r, match_probability, match_weight and
     ``mw_<comparison>`` (log2 Bayes factor incl. term-frequency adjustment) per comparison (null
     for a comparison the model does not have); the mw_ columns plus the prior's match weight add
     up to match_weight.
+
+    More than ``chunk_records`` records (default CHUNK_RECORDS) are scored in parts, so Splink's
+    blocked pairs never all sit in memory at once: part i is scored within itself and against the
+    parts after it (predict_changed), which scores every pair once, as one pass would.
     """
+    records = to_arrow(records)
+    limit = chunk_records or CHUNK_RECORDS
+    if records.num_rows > limit:
+        return _predict_in_parts(records, model, -(-records.num_rows // limit), threshold_match_probability)
     t0 = time.perf_counter()
     con = new_connection()
     name = load_prepared(con, records, "c360_records", model_placeholders(model))
@@ -102,6 +115,31 @@ def predict_pairs(records: Any, model: dict[str, Any], *,
                         "predict_output_s": time.perf_counter() - t2,
                         "predict_total_s": time.perf_counter() - t0})
     return out
+
+
+def _predict_in_parts(records: pa.Table, model: dict[str, Any], parts: int,
+                      threshold_match_probability: float) -> pa.Table:
+    # parts by a hash of the record id: independent of row order, so the same records always
+    # split the same way
+    con = duckdb.connect(":memory:")
+    con.register("records", records)
+    split = [
+        con.execute(f"select * from records where hash(customer_record_id) % {parts} = {part}").to_arrow_table()
+        for part in range(parts)
+    ]
+    con.close()
+    scored = []
+    for part in range(parts):
+        later = [p for p in split[part + 1:] if p.num_rows]
+        if not split[part].num_rows:
+            continue
+        if later:
+            scored.append(predict_changed(split[part], pa.concat_tables(later), model,
+                                          threshold_match_probability=threshold_match_probability))
+        else:
+            scored.append(predict_within(split[part], model, threshold_match_probability=threshold_match_probability))
+    out = pa.concat_tables([t.cast(scored[0].schema) for t in scored]) if scored else _empty(model)
+    return out.sort_by([("customer_record_id_l", "ascending"), ("customer_record_id_r", "ascending")])
 
 
 def _predict_side(con, new: str, existing: str | None, term_frequencies: dict[str, str],
