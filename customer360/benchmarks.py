@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,12 +47,46 @@ class ProcessRun:
     peak_rss_mb: float
 
 
-def run_measured(command: list[str], env: dict[str, str], stdout=None) -> ProcessRun:
+def resident_mb(pid: int) -> float:
+    """Resident memory of a process and its direct children, from /proc (0 once it has ended)."""
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    total = 0
+    for each in pids:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def run_measured(command: list[str], env: dict[str, str], stdout=None, stderr=None,
+                 memory_samples: list[tuple[float, float]] | None = None) -> ProcessRun:
     """Runs a child process to completion; its own wall time and peak resident memory. Its
-    output goes to ``stdout`` (a file) when given."""
+    output goes to ``stdout`` / ``stderr`` (files) when given. With ``memory_samples``, appends
+    (epoch seconds, resident MB) to it every quarter second while the process runs."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=stdout)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=stdout, stderr=stderr)
+    done = threading.Event()
+    sampler = None
+    if memory_samples is not None:
+        def sample() -> None:
+            while not done.wait(0.25):
+                memory_samples.append((time.time(), resident_mb(process.pid)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        done.set()
+        if sampler is not None:
+            sampler.join()
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:

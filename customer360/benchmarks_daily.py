@@ -49,22 +49,23 @@ STAGES = [
 ]
 
 
+def stage_of(nodes: dict, unique_id: str) -> str:
+    """The pipeline stage of a node of the manifest: a model, seed or snapshot by its file, a
+    data test by the node it tests."""
+    node = nodes.get(unique_id, {})
+    if node.get("resource_type") == "test":
+        tested = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), "")
+        return stage_of(nodes, tested)
+    path = node.get("original_file_path", "")
+    return next((name for prefix, name in STAGES if path.startswith(prefix)), "other")
+
+
 def stage_seconds(target: Path) -> dict[str, float]:
-    """Summed execution seconds per pipeline stage: each model, seed or snapshot by its file, each
-    data test with the node it tests."""
+    """Summed execution seconds per pipeline stage (stage_of)."""
     nodes = json.loads((target / "manifest.json").read_text())["nodes"]
-
-    def stage(unique_id: str) -> str:
-        node = nodes.get(unique_id, {})
-        if node.get("resource_type") == "test":
-            tested = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), "")
-            return stage(tested)
-        path = node.get("original_file_path", "")
-        return next((name for prefix, name in STAGES if path.startswith(prefix)), "other")
-
     totals: dict[str, float] = {}
     for result in json.loads((target / "run_results.json").read_text())["results"]:
-        name = stage(result["unique_id"])
+        name = stage_of(nodes, result["unique_id"])
         totals[name] = totals.get(name, 0.0) + result["execution_time"]
     return totals
 

@@ -17,13 +17,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from customer360 import PROJECT_DIR
-from customer360.benchmarks_daily import STAGES
+from customer360.benchmarks import run_measured
+from customer360.benchmarks_daily import stage_of
 
 #: customer records per generated person (CRM + webshop + loyalty), measured on the demo data:
 #: 600,000 people land 1,046,616 records
@@ -37,54 +36,16 @@ class MeasuredBuild:
     stages: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def _rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (dbt runs in one process; Splink's DuckDB too)."""
-    total = 0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    for each in pids:
-        try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
 def _measured(command: list[str], env: dict[str, str], log: Path) -> tuple[float, float, list[tuple[float, float]]]:
-    """Runs ``command``; its seconds, peak resident MB (the kernel's) and the sampled memory."""
+    """Runs ``command`` with its output in ``log``; its seconds, peak resident MB (the kernel's)
+    and the sampled memory."""
     samples: list[tuple[float, float]] = []
-    started = time.perf_counter()
     with open(log, "w") as out:
-        process = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=out, stderr=subprocess.STDOUT)
-        done = threading.Event()
-
-        def sample() -> None:
-            while not done.wait(0.25):
-                samples.append((time.time(), _rss_mb(process.pid)))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        done.set()
-        sampler.join()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"benchmark step failed, see {log}: {' '.join(command)}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, samples
-
-
-def _stage_of(nodes: dict, unique_id: str) -> str:
-    node = nodes.get(unique_id, {})
-    if node.get("resource_type") == "test":
-        tested = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), "")
-        return _stage_of(nodes, tested)
-    path = node.get("original_file_path", "")
-    return next((name for prefix, name in STAGES if path.startswith(prefix)), "other")
+        try:
+            run = run_measured(command, env, stdout=out, stderr=subprocess.STDOUT, memory_samples=samples)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error} (see {log})") from None
+    return run.seconds, run.peak_rss_mb, samples
 
 
 def _epoch(stamp: str) -> float:
@@ -95,7 +56,7 @@ def _stages(target: Path, samples: list[tuple[float, float]]) -> dict[str, dict[
     nodes = json.loads((target / "manifest.json").read_text())["nodes"]
     stages: dict[str, dict[str, float]] = {}
     for result in json.loads((target / "run_results.json").read_text())["results"]:
-        stage = stages.setdefault(_stage_of(nodes, result["unique_id"]), {"seconds": 0.0, "peak_mb": 0.0})
+        stage = stages.setdefault(stage_of(nodes, result["unique_id"]), {"seconds": 0.0, "peak_mb": 0.0})
         stage["seconds"] += result["execution_time"]
         for timing in result.get("timing", []):
             if timing.get("name") == "execute" and timing.get("started_at") and timing.get("completed_at"):

@@ -24,16 +24,18 @@ class UnknownMasterCustomer(LookupError):
     """No record of the warehouse has this master customer ID."""
 
 
+def dict_rows(connection: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """The rows of a query as dicts keyed by column name."""
+    result = connection.execute(sql, params or [])
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row)) for row in result.fetchall()]
+
+
 def evidence(connection: duckdb.DuckDBPyConnection, master_customer_id: str) -> dict[str, list[dict]]:
     """A master customer's records, the edges touching them (strongest first) and the Splink match
     weights per comparison between them, as rows of dicts (the app's profile page shows them)."""
-
-    def dicts(sql: str, params: list) -> list[dict]:
-        result = connection.execute(sql, params)
-        names = [d[0] for d in result.description]
-        return [dict(zip(names, row)) for row in result.fetchall()]
-
-    records = dicts(
+    records = dict_rows(
+        connection,
         f"select {', '.join(RECORD_COLUMNS)} from intermediate.int_customer_records_aligned "
         "where master_customer_id = ? order by customer_record_id",
         [master_customer_id],
@@ -41,7 +43,8 @@ def evidence(connection: duckdb.DuckDBPyConnection, master_customer_id: str) -> 
     ids = [r["customer_record_id"] for r in records]
     if not ids:
         return {"records": [], "edges": [], "weights": []}
-    edges = dicts(
+    edges = dict_rows(
+        connection,
         """
         select
             e.customer_record_id_l, e.customer_record_id_r, e.match_method, e.match_rule,
@@ -52,7 +55,8 @@ def evidence(connection: duckdb.DuckDBPyConnection, master_customer_id: str) -> 
         """,
         [ids, ids],
     )
-    weights = dicts(
+    weights = dict_rows(
+        connection,
         """
         select * exclude (match_probability, scored_through, model_fingerprint)
         from intermediate.int_customer_pairs_soft_matched

@@ -8,10 +8,11 @@ once whom it waits for, or, with ``wait=False`` (``customer360 --no-wait``, or t
 variable CUSTOMER360_NO_WAIT=1), refuses with ``WarehouseBusy``.
 
 The lock is ``fcntl.flock`` on the lock file: the kernel releases it when its holder exits, so a
-killed build leaves no stale lock. A writer that has to wait says so in ``<warehouse>.lock.waiting``
-(its process ID): readers that do not wait (the app) step aside while it is there, so a stream of
-short reads cannot keep a build waiting (flock itself would let new readers in before it). The holder of the exclusive lock writes its process ID into
-the file for the message of whoever waits. In one thread the lock is re-entrant (a command may
+killed build leaves no stale lock. The holder of the exclusive lock writes its process ID into
+the file for the message of whoever waits. A writer that has to wait says so in
+``<warehouse>.lock.waiting`` (its process ID): readers that do not wait (the app) step aside while
+it is there, so a stream of short reads cannot keep a build waiting (flock itself would let new
+readers in before it). In one thread the lock is re-entrant (a command may
 hold it around several dbt invocations); other threads and processes wait.
 """
 

@@ -51,6 +51,16 @@ class Decision:
     def pair(self) -> tuple[str, str]:
         return tuple(sorted((self.record_l, self.record_r)))  # type: ignore[return-value]
 
+    @property
+    def pair_key(self) -> str:
+        return pair_key(self.record_l, self.record_r)
+
+
+def pair_key(record_a: str, record_b: str) -> str:
+    """A pair as one string, smaller record ID first, as the review queue's SQL builds it
+    (customer_record_id_l || '|' || customer_record_id_r)."""
+    return "|".join(sorted((record_a, record_b)))
+
 
 def _split(record_id: str) -> tuple[str, str]:
     source, sep, key = record_id.partition(":")

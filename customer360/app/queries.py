@@ -8,6 +8,9 @@ from typing import Any
 
 import duckdb
 
+from customer360.explain import dict_rows as dicts
+from customer360.explain import evidence
+
 REVIEW_FIELDS = [
     "first_name", "last_name", "birth_date", "email", "phone_e164",
     "street", "house_number", "postcode", "city",
@@ -15,12 +18,6 @@ REVIEW_FIELDS = [
 #: the comparisons whose match weights customer_match_review carries, in waterfall order
 WEIGHT_COLUMNS = ["mw_first_name", "mw_last_name", "mw_birth", "mw_email", "mw_phone", "mw_address"]
 ID_PATTERN = re.compile(r"^MC[0-9A-F]{16}$")
-
-
-def dicts(connection: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    result = connection.execute(sql, params or [])
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row)) for row in result.fetchall()]
 
 
 def one(connection: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> dict | None:
@@ -177,8 +174,6 @@ def search(connection: duckdb.DuckDBPyConnection, text: str, limit: int = 25) ->
 
 def customer(connection: duckdb.DuckDBPyConnection, master_customer_id: str) -> dict[str, Any]:
     """Everything the profile shows for one current master customer ID."""
-    from customer360.explain import evidence
-
     person = {"id": master_customer_id}
     person["golden"] = one(connection, "select * from marts.dim_customer where master_customer_id = ?", [master_customer_id])
     person.update(evidence(connection, master_customer_id))

@@ -82,7 +82,7 @@ def create_app(database: Path, decisions_file: Path | None = None) -> Starlette:
 
         def read(connection):
             pending = views.pending_decisions(latest, queries.applied_app_decisions(connection))
-            excluded = [f"{d.pair[0]}|{d.pair[1]}" for d in pending] + skipped
+            excluded = [d.pair_key for d in pending] + skipped
             queue = queries.review_pairs(connection, excluded, limit=1, pair=pair)
             shown = [r for p in queue["pairs"] for r in (p["customer_record_id_l"], p["customer_record_id_r"])]
             people = queries.record_people(connection, [r for d in pending for r in d.pair] + shown)
@@ -119,7 +119,7 @@ def create_app(database: Path, decisions_file: Path | None = None) -> Starlette:
         reviewer = form.get("reviewer", "")
         response = RedirectResponse("/review", status_code=303)
         if form.get("decision") == "skip":
-            skipped = [*_skipped(request), f"{min(record_l, record_r)}|{max(record_l, record_r)}"][-200:]
+            skipped = [*_skipped(request), decisions.pair_key(record_l, record_r)][-200:]
             response.set_cookie(SKIPPED_COOKIE, quote(json.dumps(skipped)), httponly=True, samesite="strict")
             return response
         try:

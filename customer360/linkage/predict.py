@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
@@ -121,7 +120,7 @@ def _predict_in_parts(records: pa.Table, model: dict[str, Any], parts: int,
                       threshold_match_probability: float) -> pa.Table:
     # parts by a hash of the record id: independent of row order, so the same records always
     # split the same way
-    con = duckdb.connect(":memory:")
+    con = new_connection()
     con.register("records", records)
     split = [
         con.execute(f"select * from records where hash(customer_record_id) % {parts} = {part}").to_arrow_table()
