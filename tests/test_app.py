@@ -139,6 +139,12 @@ def test_every_page_renders_without_errors_and_the_map_draws_its_shapes(demo, pa
         page.screenshot(path=str(shots / f"{name}.png"), full_page=name != "customer")
     assert page.problems == []
 
+    # the on-run-end hook recorded the demo's build, and /health shows it
+    (command, nodes, failed), = query(database, "select command, nodes, failed from staging.build_runs")
+    assert (command, failed) == ("build", 0) and nodes > 400
+    page.goto(base + "/health")
+    assert f"of {nodes} nodes" in page.inner_text("#last-build")
+
     page.goto(base + "/map")
     assert page.locator("svg#penetration-map path.canton").count() == len(drawing.cantons()) == 162
     assert page.locator("svg#penetration-map circle.municipality").count() > 500
