@@ -489,3 +489,27 @@ def test_training_on_too_few_records_stops_with_a_message(records):
             names_only = names_only.append_column(column, pa.nulls(records.num_rows, records.schema.field(column).type))
     with pytest.raises(TrainingError, match="too little to tell people apart"):
         train(names_only.select(records.column_names))
+
+
+def test_u_leaves_out_the_pairs_of_one_person_among_the_random_pairs():
+    from customer360.linkage.model import U_CORRECTION_FLOOR, _remove_matches_from_u
+
+    def level(label, m, u, **extra):
+        return {"label_for_charts": label, "m_probability": m, "u_probability": u, **extra}
+
+    model = {"probability_two_random_records_match": 1e-4, "comparisons": [{
+        "output_column_name": "birth",
+        "comparison_levels": [
+            {"label_for_charts": "null", "is_null_level": True},
+            # half the sampled pairs at this level are one person: u halves (weight +1 bit)
+            level("same birth date", 0.9, 1.8e-4),
+            # all of them are: u stays at the floor, not 0
+            level("same birth date and place", 0.05, 5e-6),
+            level("else", 0.05, 0.99999),
+        ]}]}
+    changed = _remove_matches_from_u(model)
+    same, place, other = model["comparisons"][0]["comparison_levels"][1:]
+    assert same["u_probability"] == pytest.approx((1.8e-4 - 0.9e-4) / (1 - 1e-4))
+    assert place["u_probability"] == pytest.approx(5e-6 * U_CORRECTION_FLOOR)
+    assert 0.99999 <= other["u_probability"] <= 1.0
+    assert [c["level"] for c in changed] == ["same birth date", "same birth date and place"]
