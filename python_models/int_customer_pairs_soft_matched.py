@@ -8,6 +8,7 @@ from customer360 import PROJECT_DIR
 from customer360.dbt_helpers import previous_table
 from customer360.linkage.incremental import update_pairs
 from customer360.linkage.model import load_model
+from customer360.linkage.rescale import describe_fit
 from customer360.linkage.settings import INPUT_COLUMNS
 
 
@@ -21,9 +22,13 @@ def model(dbt, session):
         .project(", ".join([*INPUT_COLUMNS, "normalized_at"]))
         .to_arrow_table()
     )
-    return update_pairs(
+    stats = {}
+    pairs = update_pairs(
         records,
         previous_table(session, dbt.this),
         load_model(PROJECT_DIR / model_path),
         threshold_match_probability=float(review_lower),
+        stats=stats,
     )
+    print(describe_fit(stats["fit"]), flush=True)
+    return pairs
