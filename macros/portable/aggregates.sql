@@ -40,3 +40,18 @@
 {% macro spark__count_distinct_over(expression, window) -%}
     size(collect_set({{ expression }}) over {{ window }})
 {%- endmacro %}
+
+
+{#- The average as a double. DuckDB's avg of a decimal is a double; Spark's is a decimal of four
+    more digits, rounded there (2/3 -> 0.66667). -#}
+{% macro avg_double(expression) -%}
+    {{ return(adapter.dispatch('avg_double', 'customer360')(expression)) }}
+{%- endmacro %}
+
+{% macro default__avg_double(expression) -%}
+    avg({{ expression }})
+{%- endmacro %}
+
+{% macro spark__avg_double(expression) -%}
+    avg(cast({{ expression }} as double))
+{%- endmacro %}

@@ -59,12 +59,12 @@
             count(*) as frequency,
             count(distinct orders.order_date) as purchase_days,
             sum(orders.order_revenue) as monetary,
-            avg(orders.order_revenue) as average_order_value,
+            {{ avg_double('orders.order_revenue') }} as average_order_value,
             min(orders.order_date) as first_order_date,
             max(orders.order_date) as last_order_date,
             count(*) filter (where orders.order_date > orders.as_of_date - 30) as orders_last_30d,
             count(*) filter (where orders.order_date > orders.as_of_date - 90) as orders_last_90d,
-            avg(case when orders.channel = 'webshop' then 1.0 else 0.0 end) as webshop_order_share
+            {{ avg_double("case when orders.channel = 'webshop' then 1.0 else 0.0 end") }} as webshop_order_share
         from orders
         group by orders.master_customer_id, orders.as_of_date
 

@@ -357,11 +357,12 @@ normalized as (
                 current_date - {{ interval_of(var('max_age_years'), 'year') }} and current_date
                 then prepared.birth_date_parsed
         end as birth_date,
+        -- a bigint, as DuckDB's year() is (Spark's is an int)
         case
             when
                 prepared.birth_date_parsed between
                 current_date - {{ interval_of(var('max_age_years'), 'year') }} and current_date
-                then year(prepared.birth_date_parsed)
+                then cast(year(prepared.birth_date_parsed) as bigint)
             when
                 prepared.birth_year_parsed between
                 year(current_date) - {{ var('max_age_years') }} and year(current_date)
