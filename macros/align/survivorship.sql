@@ -3,6 +3,7 @@
     {%- for rule in var('survivorship_rules') %}
         {{ rule.attribute }}_survivor as (
 
+            {% call portable_qualify() -%}
             select
                 master_customer_id,
                 customer_record_id as {{ rule.attribute }}_record_id,
@@ -24,6 +25,7 @@
                 partition by master_customer_id
                 order by {{ survivor_order(rule) }}
             ) = 1
+            {%- endcall %}
 
         ){% if not loop.last %},{% endif %}
     {%- endfor %}
@@ -35,7 +37,7 @@
     {%- if rule.rule == 'most_recent' -%}
         updated_at desc, customer_record_id
     {%- elif rule.rule == 'source_priority' -%}
-        list_position({{ var('survivorship_source_priority') | list }}, source) nulls last,
+        {{ list_position(var('survivorship_source_priority'), 'source') }} nulls last,
         updated_at desc, customer_record_id
     {%- elif rule.rule == 'most_complete' -%}
         ({% for column in columns %}({{ column }} is not null)::int{% if not loop.last %} + {% endif %}{% endfor %}) desc,

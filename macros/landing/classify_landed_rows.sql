@@ -80,7 +80,7 @@
 {% macro landed_key(key_columns) -%}
     concat_ws(chr(31)
     {%- for column in key_columns -%}
-        , coalesce(cast({{ column }} as varchar), chr(0))
+        , coalesce(cast({{ column }} as {{ dbt.type_string() }}), chr(0))
     {%- endfor -%}
     )
 {%- endmacro %}

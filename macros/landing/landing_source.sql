@@ -21,11 +21,8 @@
         {%- for file_format in ['parquet', 'csv'] -%}
             {%- set files = accepted_landing_files(inventory, source_name, table_name, file_format,
                                                    this if new_files_only else none) -%}
-            {%- set location = "['" ~ (files | join("', '")) ~ "']" -%}
-            {%- if files | length > 0 and file_format == 'parquet' -%}
-                {%- do readers.append("read_parquet(" ~ location ~ ", union_by_name = true, filename = '_landed_file')") -%}
-            {%- elif files | length > 0 -%}
-                {%- do readers.append("read_csv(" ~ location ~ ", all_varchar = true, header = true, union_by_name = true, filename = '_landed_file')") -%}
+            {%- if files | length > 0 -%}
+                {%- do readers.extend(landing_readers(files, file_format, columns)) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
@@ -33,10 +30,10 @@
     {%- if readers | length == 0 %}
         select
         {%- for column in columns %}
-            cast(null as varchar) as {{ column }},
+            cast(null as {{ dbt.type_string() }}) as {{ column }},
         {%- endfor %}
-            cast(null as varchar) as _landed_file,
-            cast(null as varchar) as _row_fingerprint,
+            cast(null as {{ dbt.type_string() }}) as _landed_file,
+            cast(null as {{ dbt.type_string() }}) as _row_fingerprint,
             false as _is_erased
         where false
     {%- else -%}
@@ -68,9 +65,9 @@
     in the link column only). -#}
 {% macro privacy_masked(column, rule, tombstone) -%}
     {%- if tombstone is not none and (rule.action == 'erase' or column in rule.columns) -%}
-        case when _is_erased then null else cast({{ column }} as varchar) end
+        case when _is_erased then null else cast({{ column }} as {{ dbt.type_string() }}) end
     {%- else -%}
-        cast({{ column }} as varchar)
+        cast({{ column }} as {{ dbt.type_string() }})
     {%- endif -%}
 {%- endmacro %}
 

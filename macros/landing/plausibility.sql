@@ -24,5 +24,5 @@
 
 
 {% macro latest_plausible_timestamp() -%}
-    ({{ run_timestamp() }} + to_days({{ var('future_tolerance_days') }}))
+    ({{ run_timestamp() }} + {{ interval_of(var('future_tolerance_days'), 'day') }})
 {%- endmacro %}

@@ -12,7 +12,7 @@ order_items as (
 
     select distinct
         order_id,
-        cast(0 as utinyint) as level_code,
+        cast(0 as {{ type_tinyint() }}) as level_code,
         sku as item
     from {{ order_lines }}
 
@@ -20,7 +20,7 @@ order_items as (
 
     select distinct
         order_id,
-        cast(1 as utinyint) as level_code,
+        cast(1 as {{ type_tinyint() }}) as level_code,
         category as item
     from {{ order_lines }}
     where category is not null

@@ -6,11 +6,14 @@
     up a score, as the last position would, nor holds a small top group below 5, as the first would.
 -#}
 {% macro quintile_score(order_by) -%}
-    cast(
+    {%- set scaled_mid_rank -%}
         (
             5 * (rank() over (order by {{ order_by }}) - 1 + count(*) over (order by {{ order_by }}))
             + 2 * count(*) over () - 1
-        ) // (2 * count(*) over ())
+        )
+    {%- endset -%}
+    cast(
+        {{ integer_divide(scaled_mid_rank, '(2 * count(*) over ())') }}
         as integer
     )
 {%- endmacro %}

@@ -12,8 +12,8 @@
         or (
             least(length({{ name_l }}), length({{ name_r }})) >= 3
             and (
-                starts_with({{ name_l }}, {{ name_r }}) or starts_with({{ name_r }}, {{ name_l }})
-                or ends_with({{ name_l }}, {{ name_r }}) or ends_with({{ name_r }}, {{ name_l }})
+                {{ text_starts_with(name_l, name_r) }} or {{ text_starts_with(name_r, name_l) }}
+                or {{ text_ends_with(name_l, name_r) }} or {{ text_ends_with(name_r, name_l) }}
             )
         )
     )

@@ -17,6 +17,7 @@
         {%- if not loop.first %}
             union all
         {% endif %}
+        {% call portable_qualify() -%}
         select
             min(customer_record_id) over keys as customer_record_id_l,
             customer_record_id as customer_record_id_r,
@@ -32,6 +33,7 @@
         {%- endif %}
         window keys as (partition by {{ rule.match_on | join(', ') }})
         qualify customer_record_id_l != customer_record_id_r
+        {%- endcall %}
     {%- endfor %}
 {%- endmacro %}
 
@@ -45,9 +47,9 @@
         and coalesce(max(birth_year) over {{ window }} - min(birth_year) over {{ window }}, 0)
         <= {{ var('max_birth_year_gap') }}
         and (
-            count(distinct first_name_canonical) over {{ window }} <= 1
+            {{ count_distinct_over('first_name_canonical', window) }} <= 1
             or (
-                count(distinct first_name_canonical) over {{ window }} = 2
+                {{ count_distinct_over('first_name_canonical', window) }} = 2
                 and {{ compatible_names(
                     'min(first_name_canonical) over ' ~ window, 'max(first_name_canonical) over ' ~ window) }}
             )
@@ -86,7 +88,7 @@
         {{ expression }} is not null{% if not loop.last %} and {% endif %}
     {%- endfor %}
     {%- for expression in rule.match_on if expression in ['email', 'phone_e164', 'crm_customer_number', 'birth_date'] %}
-        and cast({{ expression }} as varchar) not in (
+        and cast({{ expression }} as {{ dbt.type_string() }}) not in (
             select placeholders.value from {{ placeholders }} as placeholders
             where placeholders.identifier = '{{ expression }}'
         )

@@ -59,13 +59,13 @@
 
 {% macro empty_review_decisions() -%}
     select
-        cast(null as varchar) as source_l,
-        cast(null as varchar) as source_record_key_l,
-        cast(null as varchar) as source_r,
-        cast(null as varchar) as source_record_key_r,
-        cast(null as varchar) as decision,
-        cast(null as varchar) as decided_by,
+        cast(null as {{ dbt.type_string() }}) as source_l,
+        cast(null as {{ dbt.type_string() }}) as source_record_key_l,
+        cast(null as {{ dbt.type_string() }}) as source_r,
+        cast(null as {{ dbt.type_string() }}) as source_record_key_r,
+        cast(null as {{ dbt.type_string() }}) as decision,
+        cast(null as {{ dbt.type_string() }}) as decided_by,
         cast(null as timestamp) as decided_at,
-        cast(null as varchar) as note
+        cast(null as {{ dbt.type_string() }}) as note
     where false
 {%- endmacro %}

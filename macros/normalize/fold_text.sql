@@ -6,16 +6,22 @@
     whitespace collapsed; '' -> null. has_unfolded_letters tells what is left outside a-z.
 -#}
 {% macro fold_text(expression, keep_digits=false) -%}
-    nullif(trim(regexp_replace(regexp_replace(replace(replace(
-        strip_accents(
-            replace(replace(replace(replace(replace(replace(replace(
+    {%- set letters_written_out -%}
+        replace(replace(replace(replace(replace(replace(replace(
                 lower({{ expression }}), 'ß', 'ss'), 'æ', 'ae'), 'ø', 'o'), 'œ', 'oe'), 'ł', 'l'), 'đ', 'd'), 'þ', 'th')
-        ), '''', ''), '’', ''),
-        '[^\pL\pM{{ "0-9" if keep_digits }}]+', ' ', 'g'), '\s+', ' ', 'g')), '')
+    {%- endset -%}
+    {%- set without_apostrophes -%}
+        replace(replace(
+        {{ strip_accents(letters_written_out) }}
+        , {{ sql_text_literal("'") }}, ''), '’', '')
+    {%- endset -%}
+    nullif(trim({{ regex_replace(
+        regex_replace(without_apostrophes, non_letter_pattern(keep_digits), ' '), whitespace_pattern(), ' '
+    ) }}), '')
 {%- endmacro %}
 
 
 {#- True when a folded text holds letters without a Latin equivalent (another script). -#}
 {% macro has_unfolded_letters(folded) -%}
-    regexp_matches({{ folded }}, '[^a-z0-9 ]')
+    {{ regex_matches(folded, '[^a-z0-9 ]') }}
 {%- endmacro %}

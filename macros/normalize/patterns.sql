@@ -19,11 +19,64 @@
     [a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}
 {%- endmacro %}
 
+{#- A loose e-mail check for privacy requests: something@something.something, no spaces. -#}
+{% macro request_email_pattern() -%}
+    ^[^@\s]+@[^@\s]+\.[^@\s]+$
+{%- endmacro %}
+
+{#- The first word of a full name, and what follows it. -#}
+{% macro first_word_pattern() -%}
+    ^(\S+)
+{%- endmacro %}
+
+{% macro after_first_word_pattern() -%}
+    ^\S+\s+(.*)$
+{%- endmacro %}
+
+{#- What fold_text turns into a space: anything but a letter (or, with `keep_digits`, a digit). -#}
+{% macro non_letter_pattern(keep_digits=false) -%}
+    [^\pL\pM{{ "0-9" if keep_digits }}]+
+{%- endmacro %}
+
+{% macro whitespace_pattern() -%}
+    \s+
+{%- endmacro %}
+
+{% macro whitespace_character_pattern() -%}
+    \s
+{%- endmacro %}
+
+{#- "B-1000", "nl-1234 ab": a country's letters and a hyphen before the postcode's first digit. -#}
+{% macro postcode_country_prefix_pattern() -%}
+    ^[A-Z]{1,3}-([0-9])
+{%- endmacro %}
+
 {#- "12 B 3", "12/3", "12 bte 3", "12boîte3" -> "12 bus 3"; "12 A" -> "12a". -#}
+{% macro house_number_box_pattern() -%}
+    ^(\d+)\s*([a-z]?)\s*(?:/|\bbus\b|\bbte\b|\bboite\b|\bbox\b|\bb\b)\.?\s*(\w+)$
+{%- endmacro %}
+
+{% macro house_number_box_replacement() -%}
+    \1\2 bus \3
+{%- endmacro %}
+
+{% macro house_number_letter_pattern() -%}
+    ^(\d+)\s+([a-z])$
+{%- endmacro %}
+
+{% macro house_number_letter_replacement() -%}
+    \1\2
+{%- endmacro %}
+
 {% macro normalize_house_number(expression) -%}
-    nullif(regexp_replace(regexp_replace(regexp_replace(
-        lower(strip_accents(trim({{ expression }}))),
-        '^(\d+)\s*([a-z]?)\s*(?:/|\bbus\b|\bbte\b|\bboite\b|\bbox\b|\bb\b)\.?\s*(\w+)$', '\1\2 bus \3'),
-        '^(\d+)\s+([a-z])$', '\1\2'),
-        '\s+', ' ', 'g'), '')
+    {%- set box_written_bus -%}
+        {{ regex_replace(
+            'lower(' ~ strip_accents('trim(' ~ expression ~ ')') ~ ')',
+            house_number_box_pattern(), house_number_box_replacement(), global=false
+        ) }}
+    {%- endset -%}
+    nullif({{ regex_replace(
+        regex_replace(box_written_bus, house_number_letter_pattern(), house_number_letter_replacement(), global=false),
+        whitespace_pattern(), ' '
+    ) }}, '')
 {%- endmacro %}

@@ -43,9 +43,10 @@
         select
             master_customer_id,
             as_of_date,
-            order_date - lag(order_date) over (
-                partition by master_customer_id, as_of_date order by order_date, order_id
-            ) as days_since_previous_order
+            {{ days_between(
+                'lag(order_date) over (partition by master_customer_id, as_of_date order by order_date, order_id)',
+                'order_date'
+            ) }} as days_since_previous_order
         from orders
 
     ),
@@ -58,12 +59,12 @@
             count(*) as frequency,
             count(distinct orders.order_date) as purchase_days,
             sum(orders.order_revenue) as monetary,
-            avg(orders.order_revenue) as average_order_value,
+            {{ avg_double('orders.order_revenue') }} as average_order_value,
             min(orders.order_date) as first_order_date,
             max(orders.order_date) as last_order_date,
             count(*) filter (where orders.order_date > orders.as_of_date - 30) as orders_last_30d,
             count(*) filter (where orders.order_date > orders.as_of_date - 90) as orders_last_90d,
-            avg(case when orders.channel = 'webshop' then 1.0 else 0.0 end) as webshop_order_share
+            {{ avg_double("case when orders.channel = 'webshop' then 1.0 else 0.0 end") }} as webshop_order_share
         from orders
         group by orders.master_customer_id, orders.as_of_date
 
@@ -102,7 +103,7 @@
             master_customer_id,
             as_of_date,
             count(*) as distinct_categories,
-            arg_max(category, revenue) as top_category,
+            {{ arg_max('category', 'revenue') }} as top_category,
             max(revenue) / nullif(sum(revenue), 0) as top_category_revenue_share
         from category_revenue
         group by master_customer_id, as_of_date
@@ -143,7 +144,7 @@
             xref.master_customer_id,
             as_of.as_of_date,
             consent.channel,
-            arg_max(consent.status, consent.recorded_at) as status
+            {{ arg_max('consent.status', 'consent.recorded_at') }} as status
         from {{ ref('stg_consent__events') }} as consent
         inner join {{ ref('customer_xref') }} as xref
             on consent.source || ':' || consent.source_record_key = xref.customer_record_id
@@ -170,14 +171,14 @@
         select
             records.master_customer_id,
             records.as_of_date,
-            cast(records.as_of_date - records.first_seen_date as integer) as tenure_days,
-            cast(records.as_of_date - order_features.last_order_date as integer) as recency_days,
+            cast({{ days_between('records.first_seen_date', 'records.as_of_date') }} as integer) as tenure_days,
+            cast({{ days_between('order_features.last_order_date', 'records.as_of_date') }} as integer) as recency_days,
             coalesce(order_features.frequency, 0) as frequency,
             -- BG/NBD's inputs, in days: repeat purchase days, first to last, first to the as-of day
             coalesce(order_features.purchase_days - 1, 0) as repeat_purchase_days,
-            cast(order_features.last_order_date - order_features.first_order_date as integer)
+            cast({{ days_between('order_features.first_order_date', 'order_features.last_order_date') }} as integer)
                 as days_first_to_last_order,
-            cast(records.as_of_date - order_features.first_order_date as integer) as days_since_first_order,
+            cast({{ days_between('order_features.first_order_date', 'records.as_of_date') }} as integer) as days_since_first_order,
             cast(coalesce(order_features.monetary, 0) as decimal(38, 2)) as monetary,
             cast(order_features.average_order_value as double) as average_order_value,
             coalesce(order_features.orders_last_30d, 0) as orders_last_30d,
@@ -194,7 +195,7 @@
             coalesce(web_features.add_to_carts_last_30d, 0) as add_to_carts_last_30d,
             coalesce(web_features.checkouts_last_7d, 0) as checkouts_last_7d,
             coalesce(web_features.checkouts_last_30d, 0) as checkouts_last_30d,
-            cast(records.as_of_date - web_features.last_web_visit_date as integer) as days_since_last_web_visit,
+            cast({{ days_between('web_features.last_web_visit_date', 'records.as_of_date') }} as integer) as days_since_last_web_visit,
             coalesce(consent_features.email_opt_in, false) as email_opt_in,
             coalesce(consent_features.sms_opt_in, false) as sms_opt_in,
             coalesce(consent_features.post_opt_in, false) as post_opt_in

@@ -15,6 +15,11 @@
     customer360.privacy.compact).
 -#}
 {% macro apply_privacy_erasures() -%}
+    {{ return(adapter.dispatch('apply_privacy_erasures', 'customer360')()) }}
+{%- endmacro %}
+
+
+{% macro default__apply_privacy_erasures() -%}
     {%- if not execute or flags.WHICH not in ('build', 'run') -%}
         {{ return('') }}
     {%- endif -%}
@@ -30,6 +35,30 @@
     {%- endfor -%}
     {%- if pending | length > 0 -%}
         {%- do run_query('checkpoint') -%}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
+
+{#- Spark's Parquet tables cannot update or delete rows, and need not: every Spark build is a full
+    refresh, and staging reads the tombstone (privacy_erased_identifiers) as it reads the landed
+    files, so the next build leaves the erased people out of every table it writes. Only the
+    count of such requests is logged, nothing that identifies them. -#}
+{% macro spark__apply_privacy_erasures() -%}
+    {%- if not execute or flags.WHICH not in ('build', 'run') -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set request_log = adapter.get_relation(database=target.database, schema='privacy', identifier='privacy_request_log') -%}
+    {%- if request_log is none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set pending = run_query(
+        "select count(*) from " ~ request_log ~ " where request_type = 'erase' and status = 'done'"
+        ~ " and processed_at = " ~ run_timestamp()).columns[0].values()[0] -%}
+    {%- if pending > 0 -%}
+        {{ log('apply_privacy_erasures: skipped on spark (Parquet tables cannot delete rows): '
+            ~ pending ~ ' erase request(s) of this run take effect on the next build, which rebuilds'
+            ~ ' every table without the erased people (rows_removed stays empty)', info=true) }}
     {%- endif -%}
     {{ return('') }}
 {%- endmacro %}

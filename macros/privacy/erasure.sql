@@ -33,8 +33,8 @@
 
 {% macro privacy_phone_key(expression) -%}
     case
-        when length(regexp_replace({{ expression }}, '[^0-9]', '', 'g')) >= 8
-            then right(regexp_replace({{ expression }}, '[^0-9]', '', 'g'), 9)
+        when length({{ regex_replace(expression, '[^0-9]', '') }}) >= 8
+            then right({{ regex_replace(expression, '[^0-9]', '') }}, 9)
     end
 {%- endmacro %}
 

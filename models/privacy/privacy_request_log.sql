@@ -19,7 +19,7 @@ resolved as (
         any_value(identifier_type) as identifier_type,
         any_value(requested_at) as requested_at,
         any_value(status) as status,
-        cast(null as varchar) as quarantine_reason,
+        cast(null as {{ dbt.type_string() }}) as quarantine_reason,
         count(master_customer_id) as people_matched,
         any_value(processed_at) as processed_at
     from {{ ref('privacy_requests_resolved') }}
@@ -32,7 +32,7 @@ logged as (
     {% if is_incremental() -%}
         select request_id from {{ this }}
     {%- else -%}
-        select cast(null as varchar) as request_id
+        select cast(null as {{ dbt.type_string() }}) as request_id
         where false
     {%- endif %}
 
@@ -40,6 +40,7 @@ logged as (
 
 quarantined as (
 
+    {% call portable_qualify() -%}
     select
         requests.request_id,
         requests.request_type,
@@ -56,6 +57,7 @@ quarantined as (
         and requests.request_id not in (select staged.request_id from {{ ref('stg_privacy__requests') }} as staged)
         and requests.request_id not in (select logged.request_id from logged)
     qualify row_number() over (partition by requests.request_id order by requests._landed_file desc) = 1
+    {%- endcall %}
 
 ),
 
@@ -64,7 +66,7 @@ final as (
 
     select
         processed.*,
-        cast(null as json) as rows_removed,
+        cast(null as {{ type_json() }}) as rows_removed,
         cast(null as timestamp) as file_compacted_at
     from (
         select * from resolved

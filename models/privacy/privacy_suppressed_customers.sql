@@ -15,6 +15,7 @@ record_identifiers as (
 
 latest_request as (
 
+    {% call portable_qualify() -%}
     select
         record_identifiers.master_customer_id,
         suppressions.request_type,
@@ -28,6 +29,7 @@ latest_request as (
         partition by record_identifiers.master_customer_id
         order by suppressions.requested_at desc, suppressions.request_type desc
     ) = 1
+    {%- endcall %}
 
 ),
 

@@ -29,4 +29,4 @@ select
 from landed
 where
     landed.request_id not in (select answered.request_id from answered)
-    and landed.requested_at < {{ run_timestamp() }} - to_days({{ var('privacy_request_deadline_days') }})
+    and landed.requested_at < {{ run_timestamp() }} - {{ interval_of(var('privacy_request_deadline_days'), 'day') }}

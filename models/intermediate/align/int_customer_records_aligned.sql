@@ -4,7 +4,7 @@
 {{ config(
     materialized='incremental',
     unique_key='customer_record_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
     on_schema_change='fail',
 ) }}
 
@@ -139,6 +139,7 @@ edge_ends as (
 
 strongest_edge as (
 
+    {% call portable_qualify() -%}
     select
         edge_ends.customer_record_id,
         edge_ends.match_method,
@@ -154,6 +155,7 @@ strongest_edge as (
         partition by edge_ends.customer_record_id
         order by edge_ends.edge_priority asc, edge_ends.match_probability desc, edge_ends.match_rule asc
     ) = 1
+    {%- endcall %}
 
 ),
 

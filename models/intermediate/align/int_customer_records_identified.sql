@@ -7,8 +7,8 @@
 {{ config(
     materialized='incremental',
     unique_key='customer_record_id',
-    incremental_strategy='delete+insert',
-    full_refresh=false,
+    incremental_strategy=incremental_strategy('delete+insert'),
+    full_refresh=never_full_refresh(),
     on_schema_change='fail',
 ) }}
 
@@ -36,8 +36,8 @@ previous as (
         from {{ this }}
     {%- else -%}
         select
-            cast(null as varchar) as customer_record_id,
-            cast(null as varchar) as master_customer_id,
+            cast(null as {{ dbt.type_string() }}) as customer_record_id,
+            cast(null as {{ dbt.type_string() }}) as master_customer_id,
             cast(null as timestamp) as master_customer_id_issued_at
         where false
     {%- endif %}
@@ -47,6 +47,7 @@ previous as (
 -- every existing ID goes to the cluster now holding its oldest record
 claims as (
 
+    {% call portable_qualify() -%}
     select
         previous.master_customer_id,
         previous.master_customer_id_issued_at,
@@ -58,12 +59,14 @@ claims as (
         partition by previous.master_customer_id
         order by clusters.record_created_at asc nulls last, clusters.customer_record_id asc
     ) = 1
+    {%- endcall %}
 
 ),
 
 -- the oldest ID a cluster received survives
 kept_ids as (
 
+    {% call portable_qualify() -%}
     select
         cluster_record_id,
         master_customer_id,
@@ -76,11 +79,13 @@ kept_ids as (
             oldest_record_created_at asc nulls last,
             master_customer_id asc
     ) = 1
+    {%- endcall %}
 
 ),
 
 anchors as (
 
+    {% call portable_qualify() -%}
     select
         cluster_record_id,
         customer_record_id as anchor_record_id
@@ -89,6 +94,7 @@ anchors as (
         partition by cluster_record_id
         order by record_created_at asc nulls last, customer_record_id asc
     ) = 1
+    {%- endcall %}
 
 ),
 
@@ -102,7 +108,7 @@ assigned as (
             -- a new ID never repeats one retired earlier
             'MC' || upper(left(md5(
                 anchors.anchor_record_id
-                {%- if is_incremental() %} || '|' || cast({{ run_timestamp() }} as varchar){% endif %}
+                {%- if is_incremental() %} || '|' || cast({{ run_timestamp() }} as {{ dbt.type_string() }}){% endif %}
             ), 16))
         ) as master_customer_id,
         coalesce(kept_ids.master_customer_id_issued_at, {{ run_timestamp() }}) as master_customer_id_issued_at,

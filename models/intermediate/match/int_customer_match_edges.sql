@@ -7,7 +7,7 @@
 -- unless the similarity var or the model's placeholders changed (name_check_version).
 {{ config(
     materialized='incremental',
-    incremental_strategy='merge',
+    incremental_strategy=incremental_strategy('merge'),
     unique_key=['customer_record_id_l', 'customer_record_id_r', 'match_method', 'match_rule'],
     merge_clauses=whole_table_merge([
         'match_probability', 'edge_priority', 'is_accepted', 'has_compatible_first_names',
@@ -57,7 +57,7 @@ name_check_version as (
         md5(
             '{{ tojson(var("first_name_min_similarity")) }}|'
             || coalesce((
-                select string_agg(value, ',' order by value) from {{ ref('int_identifier_placeholders') }}
+                select {{ ordered_string_agg('value', "','", 'value') }} from {{ ref('int_identifier_placeholders') }}
                 where identifier = 'phone_e164'
             ), '')
         ) as name_check_version

@@ -8,7 +8,7 @@
 -- was computed with (rules_version) recompute everything.
 {{ config(
     materialized='incremental',
-    incremental_strategy='merge',
+    incremental_strategy=incremental_strategy('merge'),
     unique_key=['match_rule', 'matched_value', 'customer_record_id_l', 'customer_record_id_r'],
     merge_clauses=whole_table_merge(['is_one_person', 'records_normalized_through', 'rules_version']),
     on_schema_change='fail',
@@ -38,7 +38,8 @@ rules_version as (
         md5(
             '{{ rules }}|'
             || coalesce((
-                select string_agg(identifier || '=' || value, ',' order by identifier, value) from placeholders
+                select {{ ordered_string_agg("identifier || '=' || value", "','", 'identifier, value') }}
+                from placeholders
             ), '')
         ) as rules_version
 

@@ -53,12 +53,14 @@ keyed as (
 
 latest as (
 
+    {% call portable_qualify() -%}
     select *
     from keyed
     qualify row_number() over (
         partition by customer_record_id_l, customer_record_id_r
         order by decided_at desc nulls last, decision asc
     ) = 1
+    {%- endcall %}
 
 ),
 

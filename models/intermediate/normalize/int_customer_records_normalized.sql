@@ -5,7 +5,7 @@
 {{ config(
     materialized='incremental',
     unique_key='customer_record_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
     on_schema_change='fail',
 ) }}
 
@@ -17,7 +17,7 @@ reference_version as (
     select
         md5(
             '{{ var("default_country") }}|{{ var("max_age_years") }}|'
-            || (select string_agg(entry, ',' order by entry) from (
+            || (select {{ ordered_string_agg('entry', "','", 'entry') }} from (
                 select 'nickname:' || nickname || '>' || canonical_name as entry from {{ ref('nicknames') }}
                 union all
                 select 'street:' || abbreviation || '>' || standard_form || '>' || match_on
@@ -131,16 +131,16 @@ names_split as (
         case
             when full_name_raw is null then first_name_raw
             when contains(full_name_raw, ',') then split_part(full_name_raw, ',', 2)
-            when regexp_matches(full_name_raw, '{{ family_name_first_pattern() }}')
-                then regexp_extract(full_name_raw, '{{ family_name_first_pattern() }}', 2)
-            else regexp_extract(trim(full_name_raw), '^(\S+)', 1)
+            when {{ regex_matches('full_name_raw', family_name_first_pattern()) }}
+                then {{ regex_extract('full_name_raw', family_name_first_pattern(), 2) }}
+            else {{ regex_extract('trim(full_name_raw)', first_word_pattern(), 1) }}
         end as first_name_given,
         case
             when full_name_raw is null then last_name_raw
             when contains(full_name_raw, ',') then split_part(full_name_raw, ',', 1)
-            when regexp_matches(full_name_raw, '{{ family_name_first_pattern() }}')
-                then regexp_extract(full_name_raw, '{{ family_name_first_pattern() }}', 1)
-            else regexp_extract(trim(full_name_raw), '^\S+\s+(.*)$', 1)
+            when {{ regex_matches('full_name_raw', family_name_first_pattern()) }}
+                then {{ regex_extract('full_name_raw', family_name_first_pattern(), 1) }}
+            else {{ regex_extract('trim(full_name_raw)', after_first_word_pattern(), 1) }}
         end as last_name_given
     from records
 
@@ -154,18 +154,18 @@ addresses_split as (
         coalesce(street_raw, address_line_raw) as address_text,
         case
             when house_number_raw is not null then street_raw
-            when regexp_matches(coalesce(street_raw, address_line_raw), '{{ number_last_pattern() }}')
-                then regexp_extract(coalesce(street_raw, address_line_raw), '{{ number_last_pattern() }}', 1)
-            when regexp_matches(coalesce(street_raw, address_line_raw), '{{ number_first_pattern() }}')
-                then regexp_extract(coalesce(street_raw, address_line_raw), '{{ number_first_pattern() }}', 2)
+            when {{ regex_matches('coalesce(street_raw, address_line_raw)', number_last_pattern()) }}
+                then {{ regex_extract('coalesce(street_raw, address_line_raw)', number_last_pattern(), 1) }}
+            when {{ regex_matches('coalesce(street_raw, address_line_raw)', number_first_pattern()) }}
+                then {{ regex_extract('coalesce(street_raw, address_line_raw)', number_first_pattern(), 2) }}
             else coalesce(street_raw, address_line_raw)
         end as street_given,
         case
             when house_number_raw is not null then house_number_raw
-            when regexp_matches(coalesce(street_raw, address_line_raw), '{{ number_last_pattern() }}')
-                then regexp_extract(coalesce(street_raw, address_line_raw), '{{ number_last_pattern() }}', 2)
-            when regexp_matches(coalesce(street_raw, address_line_raw), '{{ number_first_pattern() }}')
-                then regexp_extract(coalesce(street_raw, address_line_raw), '{{ number_first_pattern() }}', 1)
+            when {{ regex_matches('coalesce(street_raw, address_line_raw)', number_last_pattern()) }}
+                then {{ regex_extract('coalesce(street_raw, address_line_raw)', number_last_pattern(), 2) }}
+            when {{ regex_matches('coalesce(street_raw, address_line_raw)', number_first_pattern()) }}
+                then {{ regex_extract('coalesce(street_raw, address_line_raw)', number_first_pattern(), 1) }}
         end as house_number_given
     from names_split
 
@@ -183,8 +183,10 @@ folded as (
         lower(replace(trim(email_raw), ' ', '')) as email_cleaned,
         -- "B-1000", "1000 ", "nl-1234 ab", "DK-2100" -> "1000", "1234AB", "2100": the country's
         -- letters before a hyphen go, the postcode's own letters (NL, GB, CA) stay
-        regexp_replace(upper(regexp_replace(postcode_raw, '\s', '', 'g')), '^[A-Z]{1,3}-([0-9])', '\1')
-            as postcode_cleaned,
+        {{ regex_replace(
+            'upper(' ~ regex_replace('postcode_raw', whitespace_character_pattern(), '') ~ ')',
+            postcode_country_prefix_pattern(), '\\1', global=false
+        ) }} as postcode_cleaned,
         try_cast(birth_year_raw as integer) as birth_year_parsed
     from addresses_split
 
@@ -226,13 +228,13 @@ with_birth_date as (
         *,
         -- day first, as Europe writes it; month first where the country writes it so (US)
         coalesce(
-            try_cast(birth_date_raw as date),
-            case when format_country = 'US' then try_cast(try_strptime(birth_date_raw, '%m/%d/%Y') as date) end,
-            try_cast(try_strptime(birth_date_raw, '%d/%m/%Y') as date),
-            try_cast(try_strptime(birth_date_raw, '%d.%m.%Y') as date),
-            try_cast(try_strptime(birth_date_raw, '%d-%m-%Y') as date),
-            try_cast(try_strptime(birth_date_raw, '%Y/%m/%d') as date),
-            try_cast(try_strptime(birth_date_raw, '%Y%m%d') as date)
+            {{ try_cast_date('birth_date_raw') }},
+            case when format_country = 'US' then {{ try_parse_date('birth_date_raw', '%m/%d/%Y') }} end,
+            {{ try_parse_date('birth_date_raw', '%d/%m/%Y') }},
+            {{ try_parse_date('birth_date_raw', '%d.%m.%Y') }},
+            {{ try_parse_date('birth_date_raw', '%d-%m-%Y') }},
+            {{ try_parse_date('birth_date_raw', '%Y/%m/%d') }},
+            {{ try_parse_date('birth_date_raw', '%Y%m%d') }}
         ) as birth_date_parsed
     from with_country
 
@@ -248,9 +250,8 @@ street_words as (
     select
         customer_record_id,
         format_country,
-        len(string_split(street_folded, ' ')) as word_count,
-        unnest(string_split(street_folded, ' ')) as word,
-        unnest(range(1, len(string_split(street_folded, ' ')) + 1)) as word_position
+        {{ list_length(split_text('street_folded', "' '")) }} as word_count,
+        {{ unnest_with_position(split_text('street_folded', "' '"), 'word', 'word_position') }}
     from with_birth_date
     where street_folded is not null
 
@@ -269,6 +270,7 @@ street_rules as (
 
 street_words_standardized as (
 
+    {% call portable_qualify() -%}
     select
         street_words.customer_record_id,
         street_words.word_position,
@@ -292,7 +294,7 @@ street_words_standardized as (
             street_words.format_country = suffix_rule.country_code
             and suffix_rule.match_on = 'suffix'
             and length(street_words.word) > length(suffix_rule.abbreviation)
-            and suffix(street_words.word, suffix_rule.abbreviation)
+            and {{ text_ends_with('street_words.word', 'suffix_rule.abbreviation') }}
     -- the longest ending wins; between languages (Belgian 'str': straat before strasse) the
     -- country's first language
     qualify row_number() over (
@@ -303,6 +305,7 @@ street_words_standardized as (
             word_rule.language_priority asc nulls last,
             word_rule.standard_form asc
     ) = 1
+    {%- endcall %}
 
 ),
 
@@ -310,7 +313,7 @@ streets as (
 
     select
         customer_record_id,
-        string_agg(word, ' ' order by word_position) as street
+        {{ ordered_string_agg('word', "' '", 'word_position') }} as street
     from street_words_standardized
     group by customer_record_id
 
@@ -351,14 +354,15 @@ normalized as (
         case
             when
                 prepared.birth_date_parsed between
-                current_date - to_years({{ var('max_age_years') }}) and current_date
+                current_date - {{ interval_of(var('max_age_years'), 'year') }} and current_date
                 then prepared.birth_date_parsed
         end as birth_date,
+        -- a bigint, as DuckDB's year() is (Spark's is an int)
         case
             when
                 prepared.birth_date_parsed between
-                current_date - to_years({{ var('max_age_years') }}) and current_date
-                then year(prepared.birth_date_parsed)
+                current_date - {{ interval_of(var('max_age_years'), 'year') }} and current_date
+                then cast(year(prepared.birth_date_parsed) as bigint)
             when
                 prepared.birth_year_parsed between
                 year(current_date) - {{ var('max_age_years') }} and year(current_date)
@@ -370,7 +374,7 @@ normalized as (
             when
                 prepared.birth_date_raw is not null
                 and prepared.birth_date_parsed not between
-                current_date - to_years({{ var('max_age_years') }}) and current_date
+                current_date - {{ interval_of(var('max_age_years'), 'year') }} and current_date
                 then 'implausible'
             when prepared.birth_year_raw is not null and prepared.birth_year_parsed is null
                 then 'unparseable'
@@ -382,32 +386,32 @@ normalized as (
         end as birth_date_issue,
 
         case
-            when regexp_full_match(prepared.email_cleaned, '{{ valid_email_pattern() }}')
+            when {{ regex_full_match('prepared.email_cleaned', valid_email_pattern()) }}
                 then prepared.email_cleaned
         end as email,
         coalesce(
             prepared.email_cleaned is not null
-            and not regexp_full_match(prepared.email_cleaned, '{{ valid_email_pattern() }}'),
+            and not {{ regex_full_match('prepared.email_cleaned', valid_email_pattern()) }},
             false
         ) as email_is_invalid,
 
-        struct_extract(prepared.phone, 'e164') as phone_e164,
-        coalesce(prepared.phone_raw is not null and struct_extract(prepared.phone, 'e164') is null, false)
+        {{ struct_field('prepared.phone', 'e164') }} as phone_e164,
+        coalesce(prepared.phone_raw is not null and {{ struct_field('prepared.phone', 'e164') }} is null, false)
             as phone_is_invalid,
-        struct_extract(prepared.phone, 'is_mobile') as phone_is_mobile,
+        {{ struct_field('prepared.phone', 'is_mobile') }} as phone_is_mobile,
 
         streets.street,
         {{ normalize_house_number('prepared.house_number_given') }} as house_number,
         -- validated against the country's pattern; a country without one keeps the cleaned form
         case
             when postcode_patterns.pattern is null then prepared.postcode_cleaned
-            when regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern)
+            when {{ regex_full_match('prepared.postcode_cleaned', pattern_column='postcode_patterns.pattern') }}
                 then prepared.postcode_cleaned
         end as postcode,
         coalesce(
             prepared.postcode_cleaned is not null
             and postcode_patterns.pattern is not null
-            and not regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern),
+            and not {{ regex_full_match('prepared.postcode_cleaned', pattern_column='postcode_patterns.pattern') }},
             false
         ) as postcode_is_invalid,
         prepared.city,
@@ -430,8 +434,8 @@ normalized as (
     left join postcode_patterns on prepared.format_country = postcode_patterns.country_code
     left join postcode_municipalities
         on
-            regexp_full_match(prepared.postcode_cleaned, postcode_patterns.pattern)
-            and prepared.postcode_cleaned = cast(postcode_municipalities.postcode as varchar)
+            {{ regex_full_match('prepared.postcode_cleaned', pattern_column='postcode_patterns.pattern') }}
+            and prepared.postcode_cleaned = cast(postcode_municipalities.postcode as {{ dbt.type_string() }})
     left join municipality_names on prepared.city = municipality_names.city
 
 )

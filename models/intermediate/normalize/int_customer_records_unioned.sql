@@ -5,7 +5,7 @@
 {{ config(
     materialized='incremental',
     unique_key='customer_record_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
     on_schema_change='fail',
 ) }}
 
@@ -36,15 +36,15 @@ unioned as (
         customer_number as source_record_key,
         first_name as first_name_raw,
         last_name as last_name_raw,
-        cast(null as varchar) as full_name_raw,
+        cast(null as {{ dbt.type_string() }}) as full_name_raw,
         gender as gender_raw,
         birth_date_text as birth_date_raw,
-        cast(null as varchar) as birth_year_raw,
+        cast(null as {{ dbt.type_string() }}) as birth_year_raw,
         email as email_raw,
         phone as phone_raw,
         street as street_raw,
         house_number as house_number_raw,
-        cast(null as varchar) as address_line_raw,
+        cast(null as {{ dbt.type_string() }}) as address_line_raw,
         postcode as postcode_raw,
         city as city_raw,
         country as country_raw,

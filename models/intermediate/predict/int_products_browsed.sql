@@ -39,7 +39,7 @@ browsed as (
         web_events.event_type in ('product_view', 'add_to_cart')
         and web_events.sku is not null
         and web_events.occurred_at > latest_activity.latest_event_at
-        - to_days({{ var('recommendation_browsing_days') }})
+        - {{ interval_of(var('recommendation_browsing_days'), 'day') }}
     group by web_events.anonymous_id, web_events.master_customer_id, web_events.sku
 
 ),

@@ -112,6 +112,7 @@ product_buyers as (
 -- top three categories)
 category_affinity as (
 
+    {% call portable_qualify() -%}
     select
         touched.customer_key,
         touched.category,
@@ -133,6 +134,7 @@ category_affinity as (
     qualify row_number() over (
         partition by touched.customer_key order by count(*) desc, touched.category asc
     ) <= 3
+    {%- endcall %}
 
 ),
 
@@ -181,6 +183,7 @@ co_buyers as (
 -- cosine between two products' buyer sets: common buyers / sqrt(buyers of one x buyers of other)
 product_similarity as (
 
+    {% call portable_qualify() -%}
     select
         co_buyers.product_key,
         co_buyers.similar_key,
@@ -193,6 +196,7 @@ product_similarity as (
         partition by co_buyers.product_key
         order by cosine_similarity desc, co_buyers.similar_key asc
     ) <= {{ var('recommendation_similar_products') }}
+    {%- endcall %}
 
 ),
 
@@ -219,7 +223,7 @@ product_signals as (
 personal_candidates as (
 
     select
-        candidate_key // 4294967296 as customer_key,
+        {{ integer_divide('candidate_key', '4294967296') }} as customer_key,
         candidate_key % 4294967296 as product_key,
         {{ var('recommendation_rule_weight') }} * coalesce(max(confidence), 0) as rule_part,
         (1 - {{ var('recommendation_rule_weight') }}) * coalesce(max(cosine_similarity), 0) as similarity_part,
@@ -259,6 +263,7 @@ personal_candidates as (
 -- each customer's best personal candidates among the products they have not bought
 personal as (
 
+    {% call portable_qualify() -%}
     select
         personal_candidates.customer_key,
         personal_candidates.product_key,
@@ -290,6 +295,7 @@ personal as (
         partition by personal_candidates.customer_key
         order by score desc, personal_candidates.product_key asc
     ) <= {{ var('customer_recommendations_per_customer') }}
+    {%- endcall %}
 
 ),
 
@@ -377,6 +383,7 @@ candidates as (
 
 ranked as (
 
+    {% call portable_qualify() -%}
     select
         customer_key,
         product_key,
@@ -388,6 +395,7 @@ ranked as (
         ) as recommendation_rank
     from candidates
     qualify recommendation_rank <= {{ var('customer_recommendations_per_customer') }}
+    {%- endcall %}
 
 ),
 

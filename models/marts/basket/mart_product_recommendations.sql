@@ -17,6 +17,7 @@ products as (
 
 ranked as (
 
+    {% call portable_qualify() -%}
     select
         antecedent,
         consequent,
@@ -31,6 +32,7 @@ ranked as (
         ) as recommendation_rank
     from rules
     qualify recommendation_rank <= {{ var('product_recommendations_per_product') }}
+    {%- endcall %}
 
 ),
 

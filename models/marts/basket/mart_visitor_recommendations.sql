@@ -115,7 +115,7 @@ personal as (
         sku,
         1 as candidate_group,
         sum(score) as score,
-        arg_max(reason, score) as reason
+        {{ arg_max('reason', 'score') }} as reason
     from signals
     where score > 0
     group by anonymous_id, sku
@@ -124,6 +124,7 @@ personal as (
 
 bestsellers as (
 
+    {% call portable_qualify() -%}
     select
         visitors.anonymous_id,
         popularity.sku,
@@ -135,11 +136,13 @@ bestsellers as (
     qualify row_number() over (
         partition by visitors.anonymous_id order by popularity.buyer_count desc, popularity.sku asc
     ) <= 2 * {{ var('customer_recommendations_per_customer') }}
+    {%- endcall %}
 
 ),
 
 ranked as (
 
+    {% call portable_qualify() -%}
     select
         candidates.anonymous_id,
         candidates.sku,
@@ -156,6 +159,7 @@ ranked as (
         anti join personal on bestsellers.anonymous_id = personal.anonymous_id and bestsellers.sku = personal.sku
     ) as candidates
     qualify recommendation_rank <= {{ var('customer_recommendations_per_customer') }}
+    {%- endcall %}
 
 ),
 

@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    full_refresh=false,
+    full_refresh=never_full_refresh(),
     on_schema_change='fail',
 ) }}
 
@@ -125,7 +125,8 @@ final as (
 
     select
         md5(
-            coalesce(old_master_customer_id, '') || '|' || new_master_customer_id || '|' || cast(run_at as varchar)
+            coalesce(old_master_customer_id, '') || '|' || new_master_customer_id || '|'
+            || cast(run_at as {{ dbt.type_string() }})
         ) as id_change_id,
         *
     from events

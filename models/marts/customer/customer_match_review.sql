@@ -67,7 +67,7 @@ final as (
             record_l.{{ column }} as {{ column }}_l,
             record_r.{{ column }} as {{ column }}_r,
         {%- endfor %}
-        columns('^mw_')
+        {{ columns_matching(ref('int_customer_pairs_soft_matched'), '^mw_', 'soft_pairs') }}
     from soft_pairs
     inner join records as record_l on soft_pairs.customer_record_id_l = record_l.customer_record_id
     inner join records as record_r on soft_pairs.customer_record_id_r = record_r.customer_record_id

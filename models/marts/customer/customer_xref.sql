@@ -3,7 +3,7 @@
 {{ config(
     materialized='incremental',
     unique_key='customer_record_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
     on_schema_change='fail',
 ) }}
 

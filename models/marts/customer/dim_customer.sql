@@ -4,14 +4,14 @@
 {{ config(
     materialized='incremental',
     unique_key='master_customer_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
     on_schema_change='fail',
-    post_hook="
+    post_hook=row_delete_hook("
         delete from {{ this }} as golden
         where not exists (
             select 1 from {{ ref('int_customer_records_aligned') }} as aligned
             where aligned.master_customer_id = golden.master_customer_id
-        )",
+        )"),
 ) }}
 
 with

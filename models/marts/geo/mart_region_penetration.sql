@@ -50,6 +50,7 @@ municipality_postcode_counts as (
 -- Etterbeek, not the City of Brussels), then the larger population, then the lower code.
 postcode_municipality as (
 
+    {% call portable_qualify() -%}
     select
         postcodes.postcode,
         postcodes.municipality_code
@@ -64,6 +65,7 @@ postcode_municipality as (
             municipalities.population desc nulls last,
             postcodes.municipality_code asc
     ) = 1
+    {%- endcall %}
 
 ),
 
@@ -77,7 +79,7 @@ active_customers as (
     where
         orders.master_customer_id is not null
         and orders.order_date <= as_of.as_of_date
-        and orders.order_date > as_of.as_of_date - to_months({{ var('penetration_active_months') }})
+        and orders.order_date > as_of.as_of_date - {{ interval_of(var('penetration_active_months'), 'month') }}
     group by orders.master_customer_id
 
 ),
@@ -150,8 +152,8 @@ region_areas as (
             else region_code
         end as area_name,
         region_code,
-        cast(null as varchar) as province_code,
-        cast(null as varchar) as province_name,
+        cast(null as {{ dbt.type_string() }}) as province_code,
+        cast(null as {{ dbt.type_string() }}) as province_name,
         sum(population) as population,
         sum(active_customers) as active_customers,
         sum(revenue) as revenue,
@@ -171,9 +173,9 @@ unknown_area as (
         'unknown' as level,  -- noqa: RF04
         'unknown' as area_code,
         'Unknown or foreign postcode' as area_name,
-        cast(null as varchar) as region_code,
-        cast(null as varchar) as province_code,
-        cast(null as varchar) as province_name,
+        cast(null as {{ dbt.type_string() }}) as region_code,
+        cast(null as {{ dbt.type_string() }}) as province_code,
+        cast(null as {{ dbt.type_string() }}) as province_name,
         cast(null as bigint) as population,
         count(*) as active_customers,
         coalesce(sum(revenue), 0) as revenue,

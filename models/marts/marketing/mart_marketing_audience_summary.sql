@@ -23,7 +23,7 @@ audience as (
 
 channels as (
 
-    select unnest(['email', 'sms', 'post']) as channel
+    select {{ unnest_list(['email', 'sms', 'post']) }} as channel
 
 ),
 

@@ -10,16 +10,16 @@
 {{ config(
     materialized='incremental',
     unique_key='master_customer_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
     on_schema_change='fail',
-    post_hook="
+    post_hook=row_delete_hook("
         delete from {{ this }} as consent
         where not exists (
             select 1 from {{ ref('customer_xref') }} as xref
             where
                 xref.customer_record_id = consent.status_record_id
                 and xref.master_customer_id = consent.master_customer_id
-        )",
+        )"),
 ) }}
 
 with
@@ -84,6 +84,7 @@ person_events as (
 -- each record's own latest status: what contacting every source record separately would use
 record_status as (
 
+    {% call portable_qualify() -%}
     select
         master_customer_id,
         customer_record_id,
@@ -94,6 +95,7 @@ record_status as (
         partition by customer_record_id, channel
         order by recorded_at desc, status = 'opt_out' desc
     ) = 1
+    {%- endcall %}
 
 ),
 
@@ -122,6 +124,7 @@ events_loaded as (
 
 person_status as (
 
+    {% call portable_qualify() -%}
     select
         master_customer_id,
         channel,
@@ -133,6 +136,7 @@ person_status as (
         partition by master_customer_id, channel
         order by recorded_at desc, status = 'opt_out' desc, customer_record_id asc
     ) = 1
+    {%- endcall %}
 
 ),
 

@@ -26,7 +26,7 @@ ranked as (
 final as (
 
     select
-        cast(master_customer_id as varchar) as master_customer_id,
+        cast(master_customer_id as {{ dbt.type_string() }}) as master_customer_id,
         cast(as_of_date as date) as as_of_date,
         cast(purchase_probability_30d as double) as purchase_probability_30d,
         cast(churn_probability as double) as churn_probability,
@@ -37,7 +37,7 @@ final as (
         coalesce(
             churn_probability >= {{ var('at_risk_min_churn_probability') }} and expected_spend_12m > 0, false
         ) as is_at_risk,
-        cast(model_version as varchar) as model_version
+        cast(model_version as {{ dbt.type_string() }}) as model_version
     from ranked
 
 )

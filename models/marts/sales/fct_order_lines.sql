@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     unique_key=['order_id', 'line_number'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
     on_schema_change='fail',
 ) }}
 

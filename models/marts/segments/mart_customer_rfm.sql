@@ -28,7 +28,7 @@ customer_orders as (
         any_value(as_of.as_of_date) as as_of_date,
         min(orders.order_date) as first_order_date,
         max(orders.order_date) as last_order_date,
-        cast(any_value(as_of.as_of_date) - max(orders.order_date) as integer) as recency_days,
+        cast({{ days_between('max(orders.order_date)', 'any_value(as_of.as_of_date)') }} as integer) as recency_days,
         count(distinct orders.order_id) as frequency,
         -- order_revenue is the sum of the order's line revenue
         cast(sum(orders.order_revenue) as decimal(18, 2)) as monetary
@@ -65,8 +65,9 @@ final as (
         scored.r_score,
         scored.f_score,
         scored.m_score,
-        cast(scored.r_score as varchar) || cast(scored.f_score as varchar) || cast(scored.m_score as varchar)
-            as rfm_cell,
+        cast(scored.r_score as {{ dbt.type_string() }})
+        || cast(scored.f_score as {{ dbt.type_string() }})
+        || cast(scored.m_score as {{ dbt.type_string() }}) as rfm_cell,
         segment_map.segment
     from scored
     left join segment_map

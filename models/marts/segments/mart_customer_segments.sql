@@ -25,7 +25,7 @@ as_of as (
 
     select
         as_of_at,
-        as_of_at - to_days({{ var('segment_inactive_days') }}) as inactive_since
+        as_of_at - {{ interval_of(var('segment_inactive_days'), 'day') }} as inactive_since
     from (
         select
             {{ as_of_value(
@@ -43,7 +43,7 @@ order_activity as (
         orders.master_customer_id,
         max(orders.ordered_at) as last_order_at,
         count(*) filter (
-            where orders.ordered_at > as_of.as_of_at - to_days({{ var('segment_frequent_buyer_days') }})
+            where orders.ordered_at > as_of.as_of_at - {{ interval_of(var('segment_frequent_buyer_days'), 'day') }}
         ) as recent_order_count
     from orders
     cross join as_of
@@ -61,7 +61,7 @@ event_activity as (
         max(events.occurred_at) filter (
             where
             events.event_type = 'add_to_cart'
-            and events.occurred_at > as_of.as_of_at - to_hours({{ var('segment_high_intent_hours') }})
+            and events.occurred_at > as_of.as_of_at - {{ interval_of(var('segment_high_intent_hours'), 'hour') }}
         ) as last_recent_add_to_cart_at,
         -- visit days are calendar days: the as-of day and the days before it
         count(distinct cast(events.occurred_at as date)) filter (

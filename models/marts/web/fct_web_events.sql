@@ -8,7 +8,7 @@
 {{ config(
     materialized='incremental',
     unique_key='event_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
     on_schema_change='fail',
 ) }}
 
@@ -68,7 +68,7 @@ anonymous_logins as (
 
     select
         events.anonymous_id,
-        arg_min(events.account_id, events.occurred_at) as account_id
+        {{ arg_min('events.account_id', 'events.occurred_at') }} as account_id
     from events
     {%- if is_incremental() %}
         semi join changed_anonymous_ids on events.anonymous_id = changed_anonymous_ids.anonymous_id

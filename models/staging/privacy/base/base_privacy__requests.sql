@@ -38,7 +38,7 @@ renamed as (
                 lower(trim(identifier_type)) = 'source_record'
                 and (lower(trim(source)) not in ('crm', 'webshop', 'pos') or source is null)
                 then 'unknown source for a source_record'
-            when lower(trim(identifier_type)) = 'email' and not regexp_matches(trim(identifier_value), '^[^@\s]+@[^@\s]+\.[^@\s]+$')
+            when lower(trim(identifier_type)) = 'email' and not {{ regex_matches('trim(identifier_value)', request_email_pattern()) }}
                 then 'invalid email'
             when lower(trim(identifier_type)) = 'phone' and {{ privacy_phone_key('identifier_value') }} is null
                 then 'invalid phone (fewer than 8 digits)'

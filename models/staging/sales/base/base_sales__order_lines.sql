@@ -58,7 +58,7 @@ lines_whose_order_arrived as (
         earlier._landed_file,
         earlier._row_fingerprint,
         earlier._is_erased,
-        cast(null as varchar) as invalid_reason
+        cast(null as {{ dbt.type_string() }}) as invalid_reason
     from {{ this }} as earlier
     semi join orders on earlier.order_id = orders.order_id
     where earlier.invalid_reason = '{{ order_not_staged }}'
