@@ -6,6 +6,7 @@ against everyone (customer360.linkage.incremental); the linkage logic lives in c
 
 from customer360 import PROJECT_DIR
 from customer360.dbt_helpers import previous_table
+from customer360.engines import from_arrow, to_arrow
 from customer360.linkage.incremental import update_pairs
 from customer360.linkage.model import load_model
 from customer360.linkage.settings import INPUT_COLUMNS
@@ -16,14 +17,10 @@ def model(dbt, session):
     model_path = dbt.config.meta_get("splink_model_path")
     review_lower = dbt.config.meta_get("review_lower_probability")
     # only what linkage reads: the other columns would be copied into Python for nothing
-    records = (
-        dbt.ref("int_customer_records_normalized")
-        .project(", ".join([*INPUT_COLUMNS, "normalized_at"]))
-        .to_arrow_table()
-    )
-    return update_pairs(
+    records = to_arrow(dbt.ref("int_customer_records_normalized"), [*INPUT_COLUMNS, "normalized_at"])
+    return from_arrow(session, update_pairs(
         records,
         previous_table(session, dbt.this),
         load_model(PROJECT_DIR / model_path),
         threshold_match_probability=float(review_lower),
-    )
+    ))

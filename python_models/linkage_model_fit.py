@@ -8,6 +8,7 @@ the singular test splink_model_was_trained_on_this_data warns to run `customer36
 import pyarrow as pa
 
 from customer360 import PROJECT_DIR
+from customer360.engines import from_arrow, to_arrow
 from customer360.linkage._common import model_household_guards
 from customer360.linkage.model import load_model, training_overlap
 
@@ -16,11 +17,11 @@ def model(dbt, session):
     dbt.config(materialized="table", schema="intermediate")
     model_path = dbt.config.meta_get("splink_model_path")
     minimum = dbt.config.meta_get("minimum_training_overlap")
-    records = dbt.ref("int_customer_records_normalized").project("customer_record_id").to_arrow_table()
+    records = to_arrow(dbt.ref("int_customer_records_normalized"), "customer_record_id")
     trained_model = load_model(PROJECT_DIR / model_path)
     overlap = training_overlap(trained_model, records)
     trained_on = trained_model.get("customer360_training", {})
-    return pa.table(
+    return from_arrow(session, pa.table(
         {
             "model_path": [str(model_path)],
             "trained_record_count": pa.array([trained_on.get("record_count")], pa.int64()),
@@ -30,4 +31,4 @@ def model(dbt, session):
             "fits_data": [float(overlap) >= float(minimum)],
             "household_guards": [model_household_guards(trained_model)],
         }
-    )
+    ))
