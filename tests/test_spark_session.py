@@ -1,0 +1,265 @@
+"""The spark target's session method (customer360.spark_session): dbt Python models run in dbt's
+own SparkSession and write Parquet tables, and the SQL functions give what DuckDB's give.
+
+A small dbt project in a temporary folder holds copies of the project's Python models
+(landed_files, linkage_model_fit, int_identifier_placeholders, int_customer_pairs_soft_matched)
+beside a SQL stand-in for int_customer_records_normalized and a SQL model calling the functions,
+and the project's own profiles.yml: the whole project's build on Spark also needs its SQL models
+to be portable (adapter.dispatch), which is not this test's subject. Everything is written below
+the temporary folder (warehouse, metastore, dbt's target and logs).
+
+Needs the spark extra (pip install -e ".[spark]") and Java; skipped without pyspark.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install -e '.[spark]')")
+pytest.importorskip("dbt.adapters.spark", reason="dbt-spark is not installed (pip install -e '.[spark]')")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Spark needs Java (no java on PATH, no JAVA_HOME)", allow_module_level=True)
+
+import duckdb  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from customer360 import PROJECT_DIR  # noqa: E402
+
+SALT = "test-salt-spark-session"
+COPIED_MODELS = ["landed_files", "linkage_model_fit", "int_identifier_placeholders", "int_customer_pairs_soft_matched"]
+MODEL_PATH = str(PROJECT_DIR / "python_models" / "splink_model.json")
+
+RECORDS_SQL = """
+select
+    customer_record_id, source, crm_customer_number, first_name, first_name_canonical, last_name,
+    cast(birth_date as date) as birth_date, cast(birth_year as int) as birth_year, email, phone_e164,
+    phone_is_mobile, street, house_number, postcode, city, municipality_code,
+    cast(normalized_at as timestamp) as normalized_at
+from values
+    ('crm:1', 'crm', 'C1', 'jan', 'jan', 'peeters', '1980-03-12', 1980, 'jan.peeters@example.be', '+32475123456',
+     true, 'kerkstraat', '12', '2000', 'antwerpen', '11002', '2026-01-01 08:00:00'),
+    ('web:1', 'webshop', null, 'jan', 'jan', 'peeters', '1980-03-12', 1980, 'jan.peeters@example.be', '+32475123456',
+     true, 'kerkstraat', '12', '2000', 'antwerpen', '11002', '2026-01-01 08:00:00'),
+    ('crm:2', 'crm', 'C2', 'an', 'an', 'janssens', '1975-07-01', 1975, 'an.janssens@example.be', '+32476000111',
+     true, 'stationsstraat', '3', '9000', 'gent', '44021', '2026-01-01 08:00:00')
+    as t(customer_record_id, source, crm_customer_number, first_name, first_name_canonical, last_name,
+         birth_date, birth_year, email, phone_e164, phone_is_mobile, street, house_number, postcode, city,
+         municipality_code, normalized_at)
+"""
+
+FUNCTIONS_SQL = """
+select
+    phone, country_code,
+    normalize_phone(phone, country_code).e164 as e164,
+    normalize_phone(phone, country_code).is_mobile as is_mobile,
+    privacy_hash(email) as email_hash
+from values
+    ('0475 12 34 56', 'BE', 'jan@example.be'),
+    ('02/512.34.56', 'BE', null),
+    ('06 12345678', 'NL', 'an@example.nl'),
+    ('junk', 'BE', ''),
+    (null, null, 'x')
+    as t(phone, country_code, email)
+"""
+
+PHONES = [("0475 12 34 56", "BE"), ("02/512.34.56", "BE"), ("06 12345678", "NL"), ("junk", "BE"), (None, None)]
+EMAILS = ["jan@example.be", None, "an@example.nl", "", "x"]
+
+
+def _write_project(root: Path, landing: Path) -> Path:
+    project = root / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "macros").mkdir()
+    (project / "dbt_project.yml").write_text(textwrap.dedent("""
+        name: customer360
+        version: "0.1.0"
+        config-version: 2
+        profile: customer360
+        model-paths: ["models"]
+        macro-paths: ["macros"]
+        models:
+          customer360:
+            +materialized: table
+    """))
+    shutil.copy(PROJECT_DIR / "profiles.yml", project / "profiles.yml")
+    shutil.copy(PROJECT_DIR / "macros" / "generate_schema_name.sql", project / "macros" / "generate_schema_name.sql")
+    for name in COPIED_MODELS:
+        shutil.copy(PROJECT_DIR / "python_models" / f"{name}.py", project / "models" / f"{name}.py")
+    (project / "models" / "int_customer_records_normalized.sql").write_text(
+        "{{ config(schema='intermediate') }}\n" + RECORDS_SQL)
+    (project / "models" / "udf_values.sql").write_text(FUNCTIONS_SQL)
+    # the configs python_models/_python__models.yml gives these models
+    (project / "models" / "_models.yml").write_text(textwrap.dedent(f"""
+        version: 2
+        models:
+          - name: landed_files
+            config:
+              file_format: parquet
+              incremental_strategy: "{{{{ 'insert_overwrite' if target.type == 'spark' else 'delete+insert' }}}}"
+              meta:
+                landing_dir: "{landing}"
+          - name: linkage_model_fit
+            config:
+              file_format: parquet
+              meta: {{splink_model_path: "{MODEL_PATH}", minimum_training_overlap: "0.5"}}
+          - name: int_identifier_placeholders
+            config:
+              file_format: parquet
+              meta: {{splink_model_path: "{MODEL_PATH}"}}
+          - name: int_customer_pairs_soft_matched
+            config:
+              file_format: parquet
+              meta: {{splink_model_path: "{MODEL_PATH}", review_lower_probability: "0.5"}}
+    """))
+    return project
+
+
+@pytest.fixture(scope="module")
+def spark_build(tmp_path_factory):
+    """The small project built twice on the spark target, in-process as `customer360 build`
+    runs dbt (customer360.spark_session.install), with a file landed between the builds."""
+    from dbt.cli.main import dbtRunner
+
+    from customer360.spark_session import absolute_paths, install
+
+    root = tmp_path_factory.mktemp("spark")
+    landing = root / "landing"
+    (landing / "crm" / "customers").mkdir(parents=True)
+    # not the contract's columns: quarantined; a text file: ignored
+    pq.write_table(__import__("pyarrow").table({"x": [1, 2]}), landing / "crm" / "customers" / "day_001.parquet")
+    (landing / "notes.txt").write_text("not a table")
+    project = _write_project(root, landing)
+    env = {
+        "CUSTOMER360_SPARK_WAREHOUSE": str(root / "warehouse"),
+        "CUSTOMER360_SPARK_METASTORE": str(root / "metastore"),
+        # before the session starts: Spark's Python workers inherit the environment then
+        "CUSTOMER360_PRIVACY_SALT": SALT,
+        "CUSTOMER360_LANDING_DIR": str(landing),
+    }
+    previous = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    cwd = os.getcwd()
+    os.chdir(root)  # anything Spark or Derby would write beside the working directory
+    try:
+        absolute_paths()
+        install()
+        args = ["build", "--target", "spark", "--project-dir", str(project), "--profiles-dir", str(project)]
+        first = dbtRunner().invoke(args)
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.builder.getOrCreate()
+        files_after_first = _landed(root)
+        (landing / "crm" / "later.txt").write_text("landed later")
+        second = dbtRunner().invoke(args)
+        yield {"root": root, "first": first, "second": second, "spark": spark,
+               "files_after_first": files_after_first}
+    finally:
+        os.chdir(cwd)
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _landed(root: Path) -> dict[str, dict]:
+    table = pq.read_table(root / "warehouse" / "staging.db" / "landed_files")
+    return {row["landing_path"]: row for row in table.to_pylist()}
+
+
+def _failures(result) -> list[str]:
+    if result.exception is not None:
+        return [repr(result.exception)]
+    return [f"{r.node.name}: {r.message}" for r in result.result if str(r.status) not in ("success", "pass")]
+
+
+def test_both_builds_succeed(spark_build):
+    assert spark_build["first"].success, _failures(spark_build["first"])
+    assert spark_build["second"].success, _failures(spark_build["second"])
+
+
+def test_landed_files_is_a_parquet_table_under_the_schema_folder(spark_build):
+    folder = spark_build["root"] / "warehouse" / "staging.db" / "landed_files"
+    assert any(p.suffix == ".parquet" for p in folder.iterdir()), list(folder.iterdir())
+    first = spark_build["files_after_first"]
+    assert {path: row["file_status"] for path, row in first.items()} == {
+        "crm/customers/day_001.parquet": "quarantined", "notes.txt": "ignored"}
+    assert first["crm/customers/day_001.parquet"]["problem"]
+
+
+def test_the_incremental_run_keeps_earlier_rows_and_adds_the_new_file(spark_build):
+    before, after = spark_build["files_after_first"], _landed(spark_build["root"])
+    assert set(after) == {"crm/customers/day_001.parquet", "notes.txt", "crm/later.txt"}
+    assert after["crm/later.txt"]["file_status"] == "ignored"
+    # unchanged files were not inspected again: they keep the first build's first_seen_at
+    for path in before:
+        assert after[path]["first_seen_at"] == before[path]["first_seen_at"], path
+    assert after["crm/later.txt"]["first_seen_at"] > before["notes.txt"]["first_seen_at"]
+
+
+def test_the_other_python_models_write_their_tables(spark_build):
+    spark = spark_build["spark"]
+    fit = spark.table("intermediate.linkage_model_fit").collect()
+    assert len(fit) == 1 and fit[0]["linked_record_count"] == 3 and fit[0]["model_path"] == MODEL_PATH
+    placeholders = spark.table("intermediate.int_identifier_placeholders")
+    assert placeholders.columns == ["identifier", "value"]
+    # scored by Splink (DuckDB inside the Spark job): the two records of one person are a pair
+    pairs = spark.table("intermediate.int_customer_pairs_soft_matched").collect()
+    found = {(p["customer_record_id_l"], p["customer_record_id_r"]): p["match_probability"] for p in pairs}
+    assert set(found) == {("crm:1", "web:1")}, found
+    assert found[("crm:1", "web:1")] > 0.99
+    for table in ("linkage_model_fit", "int_identifier_placeholders", "int_customer_pairs_soft_matched"):
+        folder = spark_build["root"] / "warehouse" / "intermediate.db" / table
+        assert any(p.suffix == ".parquet" for p in folder.iterdir()), table
+
+
+def test_the_sql_functions_give_what_duckdb_gives(spark_build, monkeypatch):
+    from customer360.dbt_plugin import register_functions
+
+    monkeypatch.setenv("CUSTOMER360_PRIVACY_SALT", SALT)
+    spark = spark_build["spark"]
+    # in the dbt build (udf_values) and in a query of dbt's session
+    built = spark.table("customer360.udf_values").collect()
+    queried = spark.sql(FUNCTIONS_SQL).collect()
+    con = duckdb.connect()
+    register_functions(con)
+    expected = con.execute(FUNCTIONS_SQL.replace(" as t(", " t(")).fetchall()
+    con.close()
+    for rows in (built, queried):
+        assert [tuple(r) for r in rows] == expected
+    assert expected[0][2:4] == ("+32475123456", True) and expected[1][3] is False and expected[3][2] is None
+    assert expected[0][4] is not None and expected[1][4] is None
+
+
+def test_the_salt_is_in_no_sql_or_log(spark_build):
+    for path in (spark_build["root"] / "project").rglob("*"):
+        if path.is_file() and path.suffix in (".sql", ".py", ".log", ".json"):
+            assert SALT not in path.read_text(errors="replace"), path
+
+
+def test_plain_dbt_runs_python_models_through_the_plugin_hook(tmp_path):
+    """`dbt build --target spark` outside the CLI: dbt-core imports the top-level module
+    dbt_customer360 (found on sys.path: an installed, non-editable package, or the checkout on
+    PYTHONPATH as here), which installs the session submission method."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "notes.txt").write_text("not a table")
+    project = _write_project(tmp_path, landing)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR), "CUSTOMER360_PRIVACY_SALT": SALT,
+           "CUSTOMER360_SPARK_WAREHOUSE": str(tmp_path / "warehouse"),
+           "CUSTOMER360_SPARK_METASTORE": str(tmp_path / "metastore")}
+    dbt = Path(sys.executable).with_name("dbt")
+    done = subprocess.run(
+        [str(dbt), "build", "--target", "spark", "--select", "landed_files", "--project-dir", str(project),
+         "--profiles-dir", str(project)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = pq.read_table(tmp_path / "warehouse" / "staging.db" / "landed_files").to_pylist()
+    assert [(r["landing_path"], r["file_status"]) for r in rows] == [("notes.txt", "ignored")]
