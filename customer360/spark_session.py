@@ -113,11 +113,17 @@ def _privacy_hash(values):
 def register_functions(spark) -> None:
     """``normalize_phone(phone, country_code)`` (struct of e164, is_mobile) and
     ``privacy_hash(value)`` on ``spark``, as pandas UDFs over customer360.phones and
-    customer360.privacy (the code the DuckDB functions run)."""
+    customer360.privacy (the code the DuckDB functions run), and the similarity functions of
+    Splink's jar."""
     from pyspark.sql.functions import pandas_udf
+    from splink.internals.spark.jar_location import get_scala_udfs
 
     spark.udf.register("normalize_phone", pandas_udf(_normalize_phone, PHONE_TYPE))
     spark.udf.register("privacy_hash", pandas_udf(_privacy_hash, "string"))
+    # Splink's similarity functions (jaro_winkler, damerau_levenshtein, ...) from its jar, for
+    # SQL models too (DuckDB has them built in, jaro_winkler as jaro_winkler_similarity)
+    for name, java_class, return_type in get_scala_udfs():
+        spark.udf.registerJavaFunction(name, java_class, return_type)
 
 
 # --- Python models --------------------------------------------------------------------------------

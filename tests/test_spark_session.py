@@ -210,14 +210,43 @@ def test_the_other_python_models_write_their_tables(spark_build):
     assert len(fit) == 1 and fit[0]["linked_record_count"] == 3 and fit[0]["model_path"] == MODEL_PATH
     placeholders = spark.table("intermediate.int_identifier_placeholders")
     assert placeholders.columns == ["identifier", "value"]
-    # scored by Splink (DuckDB inside the Spark job): the two records of one person are a pair
+    # scored by Splink's Spark backend: the two records of one person are a pair
     pairs = spark.table("intermediate.int_customer_pairs_soft_matched").collect()
     found = {(p["customer_record_id_l"], p["customer_record_id_r"]): p["match_probability"] for p in pairs}
     assert set(found) == {("crm:1", "web:1")}, found
     assert found[("crm:1", "web:1")] > 0.99
+    assert {p["model_fingerprint"] for p in pairs} and all(p["scored_through"] is not None for p in pairs)
     for table in ("linkage_model_fit", "int_identifier_placeholders", "int_customer_pairs_soft_matched"):
         folder = spark_build["root"] / "warehouse" / "intermediate.db" / table
         assert any(p.suffix == ".parquet" for p in folder.iterdir()), table
+
+
+def test_splink_on_spark_scores_the_pairs_duckdb_scores(spark_build):
+    """customer360.linkage.spark (Splink's SparkAPI, the model's SQL transpiled) against
+    customer360.linkage.predict (DuckDB) on a generated population."""
+    from test_linkage import _population, _table
+
+    from customer360.linkage.model import load_model
+    from customer360.linkage.predict import predict_pairs
+    from customer360.linkage.spark import predict_pairs_spark
+
+    records = _table(_population(60, 11))
+    model = load_model(MODEL_PATH)
+    expected = predict_pairs(records, model, threshold_match_probability=0.5)
+    spark = spark_build["spark"]
+    scored = predict_pairs_spark(spark, spark.createDataFrame(records), model, threshold_match_probability=0.5)
+    got = scored.toArrow()
+    assert got.column_names == expected.column_names
+    key = ("customer_record_id_l", "customer_record_id_r")
+    got_rows = {tuple(r[k] for k in key): r for r in got.to_pylist()}
+    expected_rows = {tuple(r[k] for k in key): r for r in expected.to_pylist()}
+    assert set(got_rows) == set(expected_rows) and len(expected_rows) > 20
+    for pair, row in expected_rows.items():
+        for column, value in row.items():
+            if isinstance(value, float):
+                assert got_rows[pair][column] == pytest.approx(value, abs=1e-9), (pair, column)
+            else:
+                assert got_rows[pair][column] == value, (pair, column)
 
 
 def test_the_sql_functions_give_what_duckdb_gives(spark_build, monkeypatch):
@@ -234,6 +263,8 @@ def test_the_sql_functions_give_what_duckdb_gives(spark_build, monkeypatch):
     con.close()
     for rows in (built, queried):
         assert [tuple(r) for r in rows] == expected
+    # Splink's jar functions, for SQL models
+    assert spark.sql("select jaro_winkler('martha', 'marhta') > 0.9").collect()[0][0] is True
     assert expected[0][2:4] == ("+32475123456", True) and expected[1][3] is False and expected[3][2] is None
     assert expected[0][4] is not None and expected[1][4] is None
 
