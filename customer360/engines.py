@@ -94,13 +94,25 @@ def table_exists(session: Any, this: Any) -> bool:
     ).fetchall()[0][0])
 
 
+def _signed(table: pa.Table) -> pa.Table:
+    """Spark has no unsigned integers: the next wider signed type, decimal(20, 0) for uint64
+    (a DuckDB hash), which holds every value."""
+    wider = {pa.uint8(): pa.int16(), pa.uint16(): pa.int32(), pa.uint32(): pa.int64(), pa.uint64(): pa.decimal128(20, 0)}
+    for i, field in enumerate(table.schema):
+        if field.type in wider:
+            table = table.set_column(i, field.name, table.column(i).cast(wider[field.type]))
+    return table
+
+
 def from_arrow(session: Any, table: Any) -> Any:
     """What the engine's writer takes for a model's result (a pyarrow Table or pandas
-    DataFrame): the table itself on DuckDB, a Spark DataFrame on Spark."""
+    DataFrame): the table itself on DuckDB, a Spark DataFrame on Spark (unsigned integers
+    widened: Spark has none)."""
     if not is_spark(session):
         return table
     if not isinstance(table, pa.Table):
         table = pa.Table.from_pandas(table, preserve_index=False)
+    table = _signed(table)
     if table.num_rows == 0:
         # an empty Arrow table keeps its schema through Spark's Arrow conversion
         from pyspark.sql.pandas.types import from_arrow_schema

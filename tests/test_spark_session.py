@@ -2,8 +2,9 @@
 own SparkSession and write Parquet tables, and the SQL functions give what DuckDB's give.
 
 A small dbt project in a temporary folder holds copies of the project's Python models
-(landed_files, linkage_model_fit, int_identifier_placeholders, int_customer_pairs_soft_matched)
-beside a SQL stand-in for int_customer_records_normalized and a SQL model calling the functions,
+(landed_files, linkage_model_fit, int_identifier_placeholders, int_customer_pairs_soft_matched,
+int_customer_clusters) beside SQL stand-ins for the models they read and a SQL model calling the
+functions,
 and the project's own profiles.yml: the whole project's build on Spark also needs its SQL models
 to be portable (adapter.dispatch), which is not this test's subject. Everything is written below
 the temporary folder (warehouse, metastore, dbt's target and logs).
@@ -33,7 +34,8 @@ import pyarrow.parquet as pq  # noqa: E402
 from customer360 import PROJECT_DIR  # noqa: E402
 
 SALT = "test-salt-spark-session"
-COPIED_MODELS = ["landed_files", "linkage_model_fit", "int_identifier_placeholders", "int_customer_pairs_soft_matched"]
+COPIED_MODELS = ["landed_files", "linkage_model_fit", "int_identifier_placeholders", "int_customer_pairs_soft_matched",
+                 "int_customer_clusters"]
 MODEL_PATH = str(PROJECT_DIR / "python_models" / "splink_model.json")
 
 RECORDS_SQL = """
@@ -52,6 +54,21 @@ from values
     as t(customer_record_id, source, crm_customer_number, first_name, first_name_canonical, last_name,
          birth_date, birth_year, email, phone_e164, phone_is_mobile, street, house_number, postcode, city,
          municipality_code, normalized_at)
+"""
+
+EDGES_SQL = """
+select
+    'crm:1' as customer_record_id_l, 'web:1' as customer_record_id_r, 2 as edge_priority,
+    cast(0.999 as double) as match_probability, true as is_accepted
+union all
+select 'crm:1', 'crm:2', 2, cast(0.4 as double), false
+"""
+
+DECISIONS_SQL = """
+select
+    cast(null as string) as customer_record_id_l, cast(null as string) as customer_record_id_r,
+    'cannot_link' as decision, false as both_records_exist
+where false
 """
 
 FUNCTIONS_SQL = """
@@ -94,6 +111,10 @@ def _write_project(root: Path, landing: Path) -> Path:
         shutil.copy(PROJECT_DIR / "python_models" / f"{name}.py", project / "models" / f"{name}.py")
     (project / "models" / "int_customer_records_normalized.sql").write_text(
         "{{ config(schema='intermediate') }}\n" + RECORDS_SQL)
+    (project / "models" / "int_customer_match_edges.sql").write_text(
+        "{{ config(schema='intermediate') }}\n" + EDGES_SQL)
+    (project / "models" / "int_manual_match_decisions.sql").write_text(
+        "{{ config(schema='intermediate') }}\n" + DECISIONS_SQL)
     (project / "models" / "udf_values.sql").write_text(FUNCTIONS_SQL)
     # the configs python_models/_python__models.yml gives these models
     (project / "models" / "_models.yml").write_text(textwrap.dedent(f"""
@@ -117,6 +138,10 @@ def _write_project(root: Path, landing: Path) -> Path:
             config:
               file_format: parquet
               meta: {{splink_model_path: "{MODEL_PATH}", review_lower_probability: "0.5"}}
+          - name: int_customer_clusters
+            config:
+              file_format: parquet
+              meta: {{splink_model_path: "{MODEL_PATH}", max_birth_year_gap: "1"}}
     """))
     return project
 
@@ -216,9 +241,41 @@ def test_the_other_python_models_write_their_tables(spark_build):
     assert set(found) == {("crm:1", "web:1")}, found
     assert found[("crm:1", "web:1")] > 0.99
     assert {p["model_fingerprint"] for p in pairs} and all(p["scored_through"] is not None for p in pairs)
-    for table in ("linkage_model_fit", "int_identifier_placeholders", "int_customer_pairs_soft_matched"):
+    clusters = {r["customer_record_id"]: r["cluster_record_id"]
+                for r in spark.table("intermediate.int_customer_clusters").collect()}
+    assert clusters == {"crm:1": "crm:1", "web:1": "crm:1", "crm:2": "crm:2"}
+    for table in ("linkage_model_fit", "int_identifier_placeholders", "int_customer_pairs_soft_matched",
+                  "int_customer_clusters"):
         folder = spark_build["root"] / "warehouse" / "intermediate.db" / table
         assert any(p.suffix == ".parquet" for p in folder.iterdir()), table
+
+
+def test_the_engine_shim_reads_spark_as_it_reads_duckdb(spark_build):
+    """customer360.engines on a Spark DataFrame and on a DuckDB relation of the same rows (what
+    int_customer_predictions_scored reads: to_pandas, aggregate)."""
+    from customer360 import engines
+
+    sql = ("select * from (values (date '2026-01-05', 'a', timestamp '2026-01-05 10:00:00'), "
+           "(date '2026-01-20', 'b', timestamp '2026-01-20 11:00:00'), (date '2026-02-01', 'c', null), "
+           "(null, 'd', null)) as t(order_date, id, seen_at)")
+    spark, con = spark_build["spark"], duckdb.connect()
+    frames = {"spark": spark.sql(sql), "duckdb": con.sql(sql)}
+    out = {}
+    for engine, frame in frames.items():
+        monthly = engines.to_pandas(engines.aggregate(
+            frame.filter("order_date is not null"),
+            "date_trunc('month', order_date) as month, count(*) as orders"))
+        monthly["month"] = monthly["month"].astype("datetime64[us]")
+        out[engine] = {
+            "arrow": engines.to_arrow(frame, "id, seen_at").to_pylist(),
+            "monthly": sorted(monthly.itertuples(index=False, name=None)),
+        }
+    table = engines.to_arrow(frames["duckdb"])
+    con.close()
+    assert out["spark"] == out["duckdb"]
+    assert engines.is_spark(engines.from_arrow(spark, table))
+    empty = engines.from_arrow(spark, table.slice(0, 0))
+    assert empty.count() == 0 and empty.columns == ["order_date", "id", "seen_at"]
 
 
 def test_splink_on_spark_scores_the_pairs_duckdb_scores(spark_build):
