@@ -69,6 +69,9 @@ def spark_session(server_side_parameters: dict[str, Any] | None = None):
     # the UDFs run in Spark's Python workers: in this interpreter, which has customer360
     # (pyspark reads only the environment for it; its default is the first python3 on PATH)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # py_write_table imports pyspark.pandas, which asks for this before the session starts
+    # (the models return Spark DataFrames: pandas-on-Spark converts nothing here)
+    os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in session_config(server_side_parameters).items():
         builder = builder.config(key, value)

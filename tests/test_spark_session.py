@@ -306,6 +306,95 @@ def test_splink_on_spark_scores_the_pairs_duckdb_scores(spark_build):
                 assert got_rows[pair][column] == value, (pair, column)
 
 
+@pytest.fixture(scope="module")
+def predictions(spark_build, tmp_path_factory):
+    """int_customer_predictions_scored on Spark, its inputs those of a small DuckDB build (as
+    Parquet files the stand-in SQL models read): once with the DuckDB build's saved prediction
+    models, once training new ones."""
+    import duckdb as duck
+    from dbt.cli.main import dbtRunner
+
+    from conftest import dbt as duckdb_dbt
+    from customer360.generator import generate
+
+    root = tmp_path_factory.mktemp("predictions")
+    generate(people=1_500, seed=3, landing_dir=root / "landing")
+    database = root / "warehouse.duckdb"
+    assert duckdb_dbt(root / "landing", database, "build", "--select", "+mart_customer_predictions",
+                      "--indirect-selection", "cautious", "--target-path", str(root / "target"),
+                      "--log-path", str(root / "logs"))
+    connection = duck.connect(str(database), read_only=True)
+    inputs = {"mart_customer_features": "marts", "int_customer_features_backdated": "intermediate",
+              "fct_orders": "marts"}
+    for name, schema in inputs.items():
+        connection.execute(f"copy (select * from {schema}.{name}) to '{root / name}.parquet' (format parquet)")
+    expected = connection.sql(
+        "select * from intermediate.int_customer_predictions_scored order by master_customer_id").to_arrow_table()
+    connection.close()
+    results = {}
+    for run, model_dir in (("saved", root / "prediction_models"), ("trained", root / "new_models")):
+        project = root / f"project_{run}"
+        (project / "models").mkdir(parents=True)
+        (project / "dbt_project.yml").write_text(textwrap.dedent("""
+            name: customer360
+            version: "0.1.0"
+            config-version: 2
+            profile: customer360
+            models:
+              customer360:
+                +materialized: table
+        """))
+        shutil.copy(PROJECT_DIR / "profiles.yml", project / "profiles.yml")
+        shutil.copy(PROJECT_DIR / "python_models" / "int_customer_predictions_scored.py", project / "models")
+        for name, schema in inputs.items():
+            (project / "models" / f"{name}.sql").write_text(
+                f"{{{{ config(schema='{schema}_{run}', alias='{name}') }}}}\nselect * from parquet.`{root / name}.parquet`\n")
+        (project / "models" / "_models.yml").write_text(textwrap.dedent(f"""
+            version: 2
+            models:
+              - name: int_customer_predictions_scored
+                config:
+                  file_format: parquet
+                  meta:
+                    prediction_model_dir: "{model_dir}"
+                    warehouse_path: "{database}"
+                    churn_horizon_days: "90"
+                    retrain_predictions: "false"
+        """))
+        result = dbtRunner().invoke(["build", "--target", "spark", "--project-dir", str(project),
+                                     "--profiles-dir", str(project)])
+        assert result.success, _failures(result)
+        # read before the next run overwrites it
+        results[run] = spark_build["spark"].sql(
+            "select * from customer360_intermediate.int_customer_predictions_scored order by master_customer_id"
+        ).toArrow()
+    return expected, results, root
+
+
+def test_predictions_on_spark_are_duckdbs(predictions):
+    """Scored with the saved models, and trained anew from the same inputs: DuckDB's numbers."""
+    expected, results, root = predictions
+    assert expected.num_rows > 1000
+    for run, got in results.items():
+        assert got.column_names == expected.column_names, run
+        for column in expected.column_names:
+            if column == "model_version" and run == "trained":
+                continue
+            want, have = expected.column(column).to_pylist(), got.column(column).to_pylist()
+            if pa_types_float(expected.schema.field(column).type):
+                assert have == pytest.approx(want, abs=1e-9, nan_ok=True), (run, column)
+            else:
+                assert have == want, (run, column)
+    # the trained run saved a new version
+    assert (root / "new_models" / "latest.json").exists()
+
+
+def pa_types_float(type_) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_floating(type_)
+
+
 def test_the_sql_functions_give_what_duckdb_gives(spark_build, monkeypatch):
     from customer360.dbt_plugin import register_functions
 
