@@ -10,6 +10,7 @@ from customer360.dbt_helpers import previous_table
 from customer360.engines import from_arrow, is_spark, to_arrow
 from customer360.linkage.incremental import update_pairs
 from customer360.linkage.model import load_model
+from customer360.linkage.rescale import describe_fit
 from customer360.linkage.settings import INPUT_COLUMNS
 
 
@@ -18,15 +19,20 @@ def model(dbt, session):
     model_path = dbt.config.meta_get("splink_model_path")
     review_lower = dbt.config.meta_get("review_lower_probability")
     records = dbt.ref("int_customer_records_normalized")
+    stats = {}
     if is_spark(session):
         from customer360.linkage.spark import update_pairs_spark
 
-        return update_pairs_spark(session, records, load_model(PROJECT_DIR / model_path),
-                                  threshold_match_probability=float(review_lower))
-    return from_arrow(session, update_pairs(
-        # only what linkage reads: the other columns would be copied into Python for nothing
-        to_arrow(records, [*INPUT_COLUMNS, "normalized_at"]),
-        previous_table(session, dbt.this),
-        load_model(PROJECT_DIR / model_path),
-        threshold_match_probability=float(review_lower),
-    ))
+        pairs = update_pairs_spark(session, records, load_model(PROJECT_DIR / model_path),
+                                   threshold_match_probability=float(review_lower), stats=stats)
+    else:
+        pairs = from_arrow(session, update_pairs(
+            # only what linkage reads: the other columns would be copied into Python for nothing
+            to_arrow(records, [*INPUT_COLUMNS, "normalized_at"]),
+            previous_table(session, dbt.this),
+            load_model(PROJECT_DIR / model_path),
+            threshold_match_probability=float(review_lower),
+            stats=stats,
+        ))
+    print(describe_fit(stats["fit"]), flush=True)
+    return pairs

@@ -1,5 +1,6 @@
 """Says whether the saved Splink model was trained on the records being linked now, and what
-training found about the data that the rules downstream follow (household guards).
+training found about the data that the rules downstream follow (household guards, and the
+accept threshold that goes with them).
 
 A model fits the data it was trained on: when most records are new to it (someone else's files),
 the singular test splink_model_was_trained_on_this_data warns to run `customer360 train` first.
@@ -17,10 +18,13 @@ def model(dbt, session):
     dbt.config(materialized="table", schema="intermediate")
     model_path = dbt.config.meta_get("splink_model_path")
     minimum = dbt.config.meta_get("minimum_training_overlap")
+    accept = dbt.config.meta_get("match_probability_accept")
+    accept_without_households = dbt.config.meta_get("match_probability_accept_without_households")
     records = to_arrow(dbt.ref("int_customer_records_normalized"), "customer_record_id")
     trained_model = load_model(PROJECT_DIR / model_path)
     overlap = training_overlap(trained_model, records)
     trained_on = trained_model.get("customer360_training", {})
+    guards = model_household_guards(trained_model)
     return from_arrow(session, pa.table(
         {
             "model_path": [str(model_path)],
@@ -29,6 +33,7 @@ def model(dbt, session):
             "training_overlap": [float(overlap)],
             "minimum_training_overlap": [float(minimum)],
             "fits_data": [float(overlap) >= float(minimum)],
-            "household_guards": [model_household_guards(trained_model)],
+            "household_guards": [guards],
+            "match_probability_accept": [float(accept if guards else accept_without_households)],
         }
     ))

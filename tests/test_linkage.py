@@ -370,7 +370,8 @@ def test_update_pairs_scores_only_changed_records(records, model):
     day2_records = _with_normalized_at(records, changed, day1, day2)
     second = update_pairs(day2_records, first, model, threshold_match_probability=0.01, stats=stats)
     assert stats == {"mode": "incremental", "records": len(ids), "changed_records": len(changed),
-                     "pairs": second.num_rows}
+                     "pairs": second.num_rows,
+                     "fit": {"growth_octaves": 0.0, "records": len(ids), "trained_records": len(ids)}}
     assert set(second.column("scored_through").to_pylist()) == {day2}
     # pairs of unchanged records are kept as they were
     key = ("customer_record_id_l", "customer_record_id_r", "match_probability")
@@ -489,3 +490,55 @@ def test_training_on_too_few_records_stops_with_a_message(records):
             names_only = names_only.append_column(column, pa.nulls(records.num_rows, records.schema.field(column).type))
     with pytest.raises(TrainingError, match="too little to tell people apart"):
         train(names_only.select(records.column_names))
+
+
+def test_u_leaves_out_the_pairs_of_one_person_among_the_random_pairs():
+    from customer360.linkage.model import U_CORRECTION_FLOOR, _remove_matches_from_u
+
+    def level(label, m, u, **extra):
+        return {"label_for_charts": label, "m_probability": m, "u_probability": u, **extra}
+
+    model = {"probability_two_random_records_match": 1e-4, "comparisons": [{
+        "output_column_name": "birth",
+        "comparison_levels": [
+            {"label_for_charts": "null", "is_null_level": True},
+            # half the sampled pairs at this level are one person: u halves (weight +1 bit)
+            level("same birth date", 0.9, 1.8e-4),
+            # all of them are: u stays at the floor, not 0
+            level("same birth date and place", 0.05, 5e-6),
+            level("else", 0.05, 0.99999),
+        ]}]}
+    changed = _remove_matches_from_u(model)
+    same, place, other = model["comparisons"][0]["comparison_levels"][1:]
+    assert same["u_probability"] == pytest.approx((1.8e-4 - 0.9e-4) / (1 - 1e-4))
+    assert place["u_probability"] == pytest.approx(5e-6 * U_CORRECTION_FLOOR)
+    assert 0.99999 <= other["u_probability"] <= 1.0
+    assert [c["level"] for c in changed] == ["same birth date", "same birth date and place"]
+
+
+def test_a_model_scoring_more_records_than_it_was_trained_on_is_fitted_to_them(model, monkeypatch):
+    from customer360.linkage import rescale
+
+    trained = model["customer360_training"]["record_count"]
+    assert rescale.growth_steps(trained, trained) == 0
+    assert rescale.growth_steps(trained, trained // 3) == 0          # fewer: as trained
+    assert rescale.growth_steps(trained, int(trained * 1.3)) == 0    # under half an octave
+    assert rescale.growth_steps(trained, trained * 4) == 2.0
+    assert rescale.growth_steps(trained, int(trained * 6)) == 2.5    # half octaves, rounded down
+
+    grown = _table(_population(1600, seed=2))
+    assert rescale.growth_steps(trained, grown.num_rows) == 2.0
+    same, fit = rescale.model_for_records(model, grown.slice(0, trained))
+    assert same is model and fit["growth_octaves"] == 0
+    # a budget the model's rules no longer fit: they are kept in order while they fit
+    monkeypatch.setattr(rescale, "comparison_budget", lambda records, per_record: 2_000)
+    fitted, fit = rescale.model_for_records(model, grown)
+    assert fitted["probability_two_random_records_match"] == pytest.approx(
+        model["probability_two_random_records_match"] / 4)
+    rules = [r["blocking_rule"] if isinstance(r, dict) else r for r in model["blocking_rules_to_generate_predictions"]]
+    kept = [r["blocking_rule"] if isinstance(r, dict) else r for r in fitted["blocking_rules_to_generate_predictions"]]
+    assert fit["pairs_formed"] <= 2_000 and fit["rules_kept"] == len(kept)
+    assert kept == [r for r in rules if r in kept] and 0 < len(kept) < len(rules)
+    assert {d["blocking_rule"] for d in fit["rules_dropped"]} == set(rules) - set(kept)
+    assert model["probability_two_random_records_match"] != fitted["probability_two_random_records_match"]
+    assert "left out" in rescale.describe_fit(fit) and "@" not in rescale.describe_fit(fit)

@@ -129,7 +129,8 @@ def _write_project(root: Path, landing: Path) -> Path:
           - name: linkage_model_fit
             config:
               file_format: parquet
-              meta: {{splink_model_path: "{MODEL_PATH}", minimum_training_overlap: "0.5"}}
+              meta: {{splink_model_path: "{MODEL_PATH}", minimum_training_overlap: "0.5",
+                      match_probability_accept: "0.97", match_probability_accept_without_households: "0.8"}}
           - name: int_identifier_placeholders
             config:
               file_format: parquet

@@ -7,7 +7,9 @@ old pairs are dropped and it is scored against every unchanged record (Splink's
 ``predict_between``) and against the other changed records (``predict_within``). Pairs between two
 unchanged records are kept as they were: their score depends on their two records and the model
 only (term frequencies come from the model), so the result equals a full scoring's. A different
-model or threshold, or no previous table, scores everything.
+model or threshold, or no previous table, scores everything. The model is first fitted to the
+number of records (customer360.linkage.rescale), so growth past a step refits it and scores
+everything once.
 
 Because the watermark lives in the output itself, a run that fails before the pair table is
 written leaves the old watermark in place, and the rerun scores the same records again.
@@ -24,6 +26,7 @@ import pyarrow.compute as pc
 
 from customer360.linkage._common import to_arrow
 from customer360.linkage.predict import predict_changed, predict_pairs
+from customer360.linkage.rescale import model_for_records
 
 BOOKKEEPING = ("scored_through", "model_fingerprint")
 
@@ -39,6 +42,8 @@ def update_pairs(records: Any, previous: pa.Table | None, model: dict[str, Any],
     """The scored pairs for ``records`` (which carry ``normalized_at``), reusing ``previous``
     (the last output of this function, or None) for the pairs of unchanged records."""
     records = to_arrow(records)
+    # fitted to the number of records (prior, blocking rules): the fingerprint is the fitted model's
+    model, fit = model_for_records(model, records)
     fingerprint = model_fingerprint(model, threshold_match_probability)
     watermark = pc.max(records.column("normalized_at")).as_py() if records.num_rows else None
     usable = (
@@ -71,7 +76,7 @@ def update_pairs(records: Any, previous: pa.Table | None, model: dict[str, Any],
         mode, n_changed = "incremental", changed.num_rows
     if stats is not None:
         stats.update({"mode": mode, "records": records.num_rows, "changed_records": n_changed,
-                      "pairs": pairs.num_rows})
+                      "pairs": pairs.num_rows, "fit": fit})
     n = pairs.num_rows
     return pairs.append_column(
         "scored_through", pa.repeat(pa.scalar(watermark, records.schema.field("normalized_at").type), n)

@@ -59,6 +59,9 @@ MAX_EM_SESSIONS = 5
 #: the prior is refined on at most this many records (a sample of the smallest id hashes)
 PRIOR_SAMPLE_RECORDS = 200_000
 PRIOR_ITERATIONS = 2
+#: u taken out of the pairs of one person among the random pairs stays at least this share of the
+#: sampled u: a weight gains at most log2(1 / 0.1) = 3.3 bits from the correction
+U_CORRECTION_FLOOR = 0.1
 #: households are in the data when at least this share of the pairs of records at one address
 #: with one last name carry clearly different first names (other people, not one person's typo)
 HOUSEHOLD_MIN_SHARE = 0.3
@@ -162,6 +165,29 @@ def _fill_unobserved(model: dict[str, Any], random_pairs: float) -> list[str]:
                 level["m_probability"] = level["u_probability"]
                 filled.append(f"{label} (m: in no training pair, weight 0)")
     return filled
+
+
+def _remove_matches_from_u(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """u is estimated on random record pairs, and some of them are one person: a share equal to
+    the prior, each at its level with probability m. Where the prior is not negligible (small
+    exports with many duplicates: half of the FEBRL records have one) those pairs inflate the u of
+    the levels one person's records reach, and understate what agreeing there weighs. Takes them
+    out, u = (u_sampled - prior * m) / (1 - prior), never below U_CORRECTION_FLOOR of the sampled
+    u (the sample's own noise). Term-frequency adjusted levels are unaffected: their weight
+    reads m and the value's frequency. Returns the levels changed by more than 1%, for the report."""
+    prior = model["probability_two_random_records_match"]
+    changed = []
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or m is None or u is None or level.get("fix_u_probability"):
+                continue
+            corrected = min(max((u - prior * m) / (1 - prior), u * U_CORRECTION_FLOOR), 1.0)
+            if corrected < u * 0.99:
+                changed.append({"comparison": comparison["output_column_name"],
+                                "level": level.get("label_for_charts"), "sampled": u, "corrected": corrected})
+            level["u_probability"] = corrected
+    return changed
 
 
 class TrainingError(ValueError):
@@ -333,6 +359,7 @@ def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
 
     model = linker.misc.save_model_to_json()
     unobserved = _fill_unobserved(model, max_pairs_u)
+    u_corrected = _remove_matches_from_u(model)
     chosen_counts = {row["blocking_rule"]: row for row in marginal_counts(db_api, sdf, chosen, n)}
     by_source = dict(con.execute(
         f"select source, count(*) from {name} group by source order by source").fetchall())
@@ -367,6 +394,7 @@ def train(records: Any, *, seed: int = 42, max_pairs_u: float = 2e6,
                   "records": min(n, PRIOR_SAMPLE_RECORDS)},
         "household_guards": households,
         "levels_not_observed": unobserved,
+        "u_corrected_for_matches": u_corrected,
     }
     con.close()
     if timings is not None:

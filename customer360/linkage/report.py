@@ -157,6 +157,14 @@ def render_report(model: dict[str, Any]) -> str:
         for rule in info["training_rules"]:
             lines.append(f"| `{rule['blocking_rule']}` | {rule['pairs']:,} | {', '.join(rule['estimates'])} |")
         lines.append("")
+    corrected = info.get("u_corrected_for_matches") or []
+    if corrected:
+        lines += ["Random pairs include pairs of one person (a share equal to the prior); their part is taken "
+                  "out of u, u = (u sampled - prior x m) / (1 - prior), at least a tenth of the sampled u:", "",
+                  "| comparison | level | u sampled | u without matches |", "|---|---|---:|---:|"]
+        lines += [f"| {c['comparison']} | {c['level']} | {c['sampled']:.4g} | {c['corrected']:.4g} |"
+                  for c in corrected]
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -50,7 +50,7 @@ DERIVED_FROM = {
 SHARED_VALUE_COLUMNS = ["email", "phone_e164", "crm_customer_number", "birth_date"]
 
 #: columns with term-frequency adjustments (when the model uses them)
-TF_COLUMNS = ["first_name", "first_name_canonical", "last_name", "email"]
+TF_COLUMNS = ["first_name", "first_name_canonical", "last_name", "email", "city"]
 
 
 def _sql_list(values: list[str]) -> str:
@@ -138,6 +138,9 @@ def prepare_sql(table: str, placeholders: dict[str, list[str]] | None = None) ->
 
 _SWAPPED = ('"first_name_l" = "last_name_r" and "last_name_l" = "first_name_r" '
             'and "first_name_l" <> "last_name_l"')
+# one name typed in the other field, the other name changed: "howie james" / "james coleman"
+_CROSSED = ('("first_name_l" = "last_name_r" or "last_name_l" = "first_name_r") '
+            'and "first_name_l" <> "last_name_l" and "first_name_r" <> "last_name_r"')
 
 
 def _first_name(columns: set[str]):
@@ -151,6 +154,7 @@ def _first_name(columns: set[str]):
                 'jaro_winkler_similarity("last_name_l", "first_name_r") >= 0.9',
                 label_for_charts="first and last name swapped, with a typo",
             ),
+            cll.CustomLevel(_CROSSED, label_for_charts="one name in the other's other field"),
         ]
     levels += [
         cll.ExactMatchLevel("first_name_canonical", term_frequency_adjustments=True)
@@ -172,6 +176,8 @@ def _last_name(columns: set[str]):
     if "first_name" in columns:
         # the swap is counted once, in first_name
         levels.append(cll.CustomLevel(_SWAPPED, label_for_charts="swapped (counted in first_name)")
+                      .configure(is_null_level=True))
+        levels.append(cll.CustomLevel(_CROSSED, label_for_charts="crossed (counted in first_name)")
                       .configure(is_null_level=True))
     levels += [
         cll.ExactMatchLevel("last_name", term_frequency_adjustments=True),
@@ -309,10 +315,12 @@ def _address(columns: set[str]):
             levels.append(cll.ExactMatchLevel("postcode").configure(label_for_charts="same postcode"))
     if has["municipality_code"]:
         levels.append(cll.ExactMatchLevel("municipality_code").configure(label_for_charts="same municipality"))
-    area = ([cll.ExactMatchLevel("city")] if has["city"] else []) + \
-        ([cll.ExactMatchLevel("postcode_prefix")] if has["postcode"] else [])
-    if area:
-        levels.append(cll.Or(*area).configure(label_for_charts="same city or postcode area"))
+    # a town is strong evidence where the postcode is missing or mistyped (6072 / 6027)
+    if has["city"]:
+        levels.append(cll.ExactMatchLevel("city", term_frequency_adjustments=True)
+                      .configure(label_for_charts="same city"))
+    if has["postcode"]:
+        levels.append(cll.ExactMatchLevel("postcode_prefix").configure(label_for_charts="same postcode area"))
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(
         output_column_name="address",

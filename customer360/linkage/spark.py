@@ -142,15 +142,25 @@ def predict_pairs_spark(spark, records, model: dict[str, Any], *, threshold_matc
     return spark.sql(_output_sql(name, model, spark.table(name).columns))
 
 
-def update_pairs_spark(spark, records, model: dict[str, Any], *, threshold_match_probability: float):
-    """The soft-match table on Spark: :func:`predict_pairs_spark` of every record, with the
+def update_pairs_spark(spark, records, model: dict[str, Any], *, threshold_match_probability: float,
+                       stats: dict[str, Any] | None = None):
+    """The soft-match table on Spark: :func:`predict_pairs_spark` of every record with the model
+    fitted to their number (customer360.linkage.rescale, as update_pairs fits it), and the
     bookkeeping columns of customer360.linkage.incremental.update_pairs (scored_through: the
-    newest normalized_at; model_fingerprint)."""
+    newest normalized_at; model_fingerprint, the fitted model's)."""
     from pyspark.sql import functions as F
 
+    from customer360.engines import to_arrow
+    from customer360.linkage.rescale import model_for_records
+
+    # the fit counts the blocking rules' pairs with DuckDB: on the records' linkage columns,
+    # brought to the driver as Arrow (a Spark-native count would keep them in Spark)
+    model, fit = model_for_records(model, to_arrow(records, INPUT_COLUMNS))
     pairs = predict_pairs_spark(spark, records, model, threshold_match_probability=threshold_match_probability)
     watermark = records.agg(F.max("normalized_at")).collect()[0][0]
     watermark_type = records.schema["normalized_at"].dataType
     fingerprint = model_fingerprint(model, threshold_match_probability)
+    if stats is not None:
+        stats.update({"mode": "full", "records": records.count(), "fit": fit})
     return (pairs.withColumn("scored_through", F.lit(watermark).cast(watermark_type))
             .withColumn("model_fingerprint", F.lit(fingerprint)))

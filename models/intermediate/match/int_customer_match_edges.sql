@@ -162,9 +162,13 @@ soft_pairs_checked as (
 ),
 
 -- the Splink model found households in its training data: household members are kept apart
+-- (and pairs link from a higher probability)
 model_fit as (
 
-    select household_guards from {{ ref('linkage_model_fit') }}
+    select
+        household_guards,
+        match_probability_accept
+    from {{ ref('linkage_model_fit') }}
 
 ),
 
@@ -217,7 +221,7 @@ edges as (
         'splink' as match_rule,
         match_probability,
         2 as edge_priority,
-        match_probability >= {{ var('match_probability_accept') }}
+        match_probability >= (select model_fit.match_probability_accept from model_fit)
         and (
             not (select model_fit.household_guards from model_fit)
             or ((has_compatible_first_names or shares_a_mobile) and not has_two_mobiles)

@@ -5,12 +5,19 @@
 -- expected to put right.
 with
 
+-- the accept threshold that goes with the model's household decision
+model_fit as (
+
+    select match_probability_accept from {{ ref('linkage_model_fit') }}
+
+),
+
 soft_pairs as (
 
     select * from {{ ref('int_customer_pairs_soft_matched') }}
     where
         match_probability >= {{ var('match_probability_review_lower') }}
-        and match_probability < {{ var('match_probability_accept') }}
+        and match_probability < (select model_fit.match_probability_accept from model_fit)
 
 ),
 
