@@ -81,6 +81,13 @@ def spark_session(server_side_parameters: dict[str, Any] | None = None):
             # dbt reports what fails; Spark's warnings (one per statement: "Using an existing
             # Spark session") would bury its output
             spark.sparkContext.setLogLevel(os.environ.get("CUSTOMER360_SPARK_LOG_LEVEL", "ERROR"))
+            # pyspark logs every failing statement's whole plan as JSON before it raises; dbt
+            # reports the error itself
+            import logging
+
+            from pyspark.logger import PySparkLogger
+
+            PySparkLogger.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
             register_functions(spark)
             _registered.add(id(spark))
     return spark
@@ -127,6 +134,9 @@ def register_functions(spark) -> None:
     # SQL models too (DuckDB has them built in, jaro_winkler as jaro_winkler_similarity)
     for name, java_class, return_type in get_scala_udfs():
         spark.udf.registerJavaFunction(name, java_class, return_type)
+        if name == "jaro_winkler":
+            # under DuckDB's name too: SQL models call jaro_winkler_similarity on both engines
+            spark.udf.registerJavaFunction("jaro_winkler_similarity", java_class, return_type)
 
 
 # --- Python models --------------------------------------------------------------------------------

@@ -412,6 +412,14 @@ def test_the_sql_functions_give_what_duckdb_gives(spark_build, monkeypatch):
         assert [tuple(r) for r in rows] == expected
     # Splink's jar functions, for SQL models
     assert spark.sql("select jaro_winkler('martha', 'marhta') > 0.9").collect()[0][0] is True
+    # and under DuckDB's name, with DuckDB's values
+    words = [("martha", "marhta"), ("jan", "jean"), ("peeters", "peters"), ("dixon", "dicksonx"), ("a", "")]
+    con = duckdb.connect()
+    for a, b in words:
+        on_spark = spark.sql(f"select jaro_winkler_similarity('{a}', '{b}')").collect()[0][0]
+        on_duckdb = con.execute(f"select jaro_winkler_similarity('{a}', '{b}')").fetchone()[0]
+        assert on_spark == pytest.approx(on_duckdb, abs=1e-9), (a, b)
+    con.close()
     assert expected[0][2:4] == ("+32475123456", True) and expected[1][3] is False and expected[3][2] is None
     assert expected[0][4] is not None and expected[1][4] is None
 
