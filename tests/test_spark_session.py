@@ -449,3 +449,41 @@ def test_plain_dbt_runs_python_models_through_the_plugin_hook(tmp_path):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     rows = pq.read_table(tmp_path / "warehouse" / "staging.db" / "landed_files").to_pylist()
     assert [(r["landing_path"], r["file_status"]) for r in rows] == [("notes.txt", "ignored")]
+
+
+def test_customer360_build_on_the_spark_target_installs_the_session_method(tmp_path, monkeypatch):
+    """cli.run_dbt for a spark target: the session method installed before dbt runs, the
+    warehouse and metastore paths made absolute (dbt itself not run here)."""
+    import dbt.cli.main
+
+    from customer360 import cli
+
+    seen = {}
+
+    class FakeRunner:
+        def invoke(self, args):
+            from types import SimpleNamespace
+
+            from dbt.adapters.spark.impl import SparkAdapter
+
+            from customer360.spark_session import SessionPythonJobHelper
+
+            adapter = SimpleNamespace(config=SimpleNamespace(credentials=SimpleNamespace(method="session")))
+            seen["helpers"] = SparkAdapter.python_submission_helpers.fget(adapter)
+            seen["default"] = SparkAdapter.default_python_submission_method.fget(adapter)
+            seen["helper"] = SessionPythonJobHelper
+            seen["env"] = {k: os.environ[k] for k in ("CUSTOMER360_SPARK_WAREHOUSE", "CUSTOMER360_SPARK_METASTORE")}
+            return SimpleNamespace(success=True, exception=None)
+
+    monkeypatch.setattr(dbt.cli.main, "dbtRunner", FakeRunner)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CUSTOMER360_SPARK_WAREHOUSE", "rel/warehouse")
+    monkeypatch.setenv("CUSTOMER360_SPARK_METASTORE", "rel/metastore")
+    monkeypatch.setenv("CUSTOMER360_DUCKDB_PATH", str(tmp_path / "w.duckdb"))
+    monkeypatch.setenv("CUSTOMER360_LANDING_DIR", str(tmp_path / "landing"))
+    assert cli.run_dbt(["build", "--target", "spark"])
+    assert seen["env"] == {"CUSTOMER360_SPARK_WAREHOUSE": str(tmp_path / "rel" / "warehouse"),
+                           "CUSTOMER360_SPARK_METASTORE": str(tmp_path / "rel" / "metastore")}
+    assert seen["default"] == "session" and seen["helpers"]["session"] is seen["helper"]
+    assert {"job_cluster", "all_purpose_cluster"} <= set(seen["helpers"])
+    assert not (tmp_path / "w.duckdb").exists()
