@@ -70,20 +70,43 @@ def run_dbt(args: list[str]) -> bool:
     database = warehouse()
     os.environ["CUSTOMER360_LANDING_DIR"] = str(landing_dir())
     os.environ["CUSTOMER360_DUCKDB_PATH"] = str(database)
+    spark = target_type(args) == "spark"
+    if spark:
+        # dbt Python models and the SQL functions on dbt-spark's session method
+        from customer360.spark_session import absolute_paths, install
+
+        install()
+        database = Path(absolute_paths()["CUSTOMER360_SPARK_WAREHOUSE"])
     with warehouse_lock(database):
         try:
             result = dbtRunner().invoke(
                 [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
             )
         finally:
-            release_warehouse()
-        if args[:1] in (["build"], ["run"]):
+            if not spark:
+                release_warehouse()
+        if not spark and args[:1] in (["build"], ["run"]):
             compacted = compact_after_erasure(database)
             if compacted:
                 print(compacted)
     if isinstance(result.exception, DbtUsageException):  # dbt prints nothing for these
         raise CliError(f"dbt: {_first_line(result.exception)}")
     return bool(result.success)
+
+
+def target_type(args: list[str]) -> str | None:
+    """The adapter type of the profiles.yml output that ``args`` (``--target``/``-t``, else the
+    profile's default target) selects."""
+    import yaml
+
+    profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))["customer360"]
+    target = profile.get("target")
+    for i, arg in enumerate(args):
+        if arg in ("--target", "-t") and i + 1 < len(args):
+            target = args[i + 1]
+        elif arg.startswith("--target="):
+            target = arg.split("=", 1)[1]
+    return (profile["outputs"].get(target) or {}).get("type")
 
 
 def release_warehouse() -> None:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from customer360 import engines
+
 
 def previous_table(session, this) -> pa.Table | None:
     """The model's own table as the last run left it, or None on the first run.
 
-    A table materialization builds the new table under a temporary name and swaps it in at the
-    end, so the previous version is readable while the model runs.
+    On DuckDB a table materialization builds the new table under a temporary name and swaps it
+    in at the end, so the previous version is readable while the model runs. dbt-spark drops a
+    Parquet table before it builds the new one: there the previous version is gone, and this
+    gives None (the model computes everything, as on a first run).
     """
-    found = session.execute(
-        "select count(*) from information_schema.tables"
-        " where table_catalog = ? and table_schema = ? and table_name = ?",
-        [this.database, this.schema, this.identifier],
-    ).fetchall()[0][0]
-    if not found:
+    if not engines.table_exists(session, this):
         return None
+    if engines.is_spark(session):
+        return engines.read_table(session, f"{this.schema}.{this.identifier}")
     return session.sql(f'select * from "{this.database}"."{this.schema}"."{this.identifier}"').to_arrow_table()

@@ -7,6 +7,7 @@ Daily runs cluster again only the components something changed in (update_cluste
 from customer360 import PROJECT_DIR
 from customer360.clustering import update_clusters
 from customer360.dbt_helpers import previous_table
+from customer360.engines import from_arrow, to_arrow
 from customer360.linkage._common import model_household_guards
 from customer360.linkage.model import load_model
 
@@ -16,22 +17,16 @@ def model(dbt, session):
     max_birth_year_gap = dbt.config.meta_get("max_birth_year_gap")
     model_path = dbt.config.meta_get("splink_model_path")
     guards = model_household_guards(load_model(PROJECT_DIR / model_path))
-    records = (
-        dbt.ref("int_customer_records_normalized").project("customer_record_id, birth_year").to_arrow_table()
+    records = to_arrow(dbt.ref("int_customer_records_normalized"), "customer_record_id, birth_year")
+    edges = to_arrow(
+        dbt.ref("int_customer_match_edges").filter("is_accepted"),
+        "customer_record_id_l, customer_record_id_r, edge_priority, match_probability",
     )
-    edges = (
-        dbt.ref("int_customer_match_edges")
-        .filter("is_accepted")
-        .project("customer_record_id_l, customer_record_id_r, edge_priority, match_probability")
-        .to_arrow_table()
+    cannot_links = to_arrow(
+        dbt.ref("int_manual_match_decisions").filter("decision = 'cannot_link' and both_records_exist"),
+        "customer_record_id_l, customer_record_id_r",
     )
-    cannot_links = (
-        dbt.ref("int_manual_match_decisions")
-        .filter("decision = 'cannot_link' and both_records_exist")
-        .project("customer_record_id_l, customer_record_id_r")
-        .to_arrow_table()
-    )
-    return update_clusters(
+    return from_arrow(session, update_clusters(
         records, edges, cannot_links, previous_table(session, dbt.this),
         int(max_birth_year_gap) if guards else None,
-    )
+    ))

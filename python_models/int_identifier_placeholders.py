@@ -7,6 +7,7 @@ scores them; customer360.linkage.profile finds them when `customer360 train` run
 import pyarrow as pa
 
 from customer360 import PROJECT_DIR
+from customer360.engines import from_arrow
 from customer360.linkage._common import model_placeholders
 from customer360.linkage.model import load_model
 
@@ -16,7 +17,7 @@ def model(dbt, session):
     model_path = dbt.config.meta_get("splink_model_path")
     placeholders = model_placeholders(load_model(PROJECT_DIR / model_path))
     rows = sorted((identifier, value) for identifier, values in placeholders.items() for value in values)
-    return pa.table({
+    return from_arrow(session, pa.table({
         "identifier": pa.array([identifier for identifier, _ in rows], pa.string()),
         "value": pa.array([value for _, value in rows], pa.string()),
-    })
+    }))

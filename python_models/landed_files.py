@@ -7,6 +7,7 @@ changed. Logic and verdicts: customer360.landing.
 
 import pyarrow as pa
 
+from customer360.engines import from_arrow, read_table
 from customer360.landing import LandingError, as_columns, inspect_landing
 
 SCHEMA = pa.schema([
@@ -19,16 +20,16 @@ SCHEMA = pa.schema([
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", incremental_strategy="delete+insert", unique_key="landing_path",
-               schema="staging")
+    # incremental_strategy: delete+insert on DuckDB, insert_overwrite on Spark (_python__models.yml)
+    dbt.config(materialized="incremental", unique_key="landing_path", schema="staging")
     landing_dir = dbt.config.meta_get("landing_dir")
     earlier = {}
     if dbt.is_incremental:
-        table = session.sql(f"select * from {dbt.this}").to_arrow_table()
+        table = read_table(session, dbt.this)
         earlier = {row["landing_path"]: row for row in table.to_pylist()}
     try:
         files = inspect_landing(landing_dir, earlier)
     except LandingError as error:
         # raised afresh: dbt prints this frame only, not the inspection's internals
         raise LandingError(str(error)) from None
-    return pa.table(as_columns(files), schema=SCHEMA)
+    return from_arrow(session, pa.table(as_columns(files), schema=SCHEMA))

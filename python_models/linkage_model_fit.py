@@ -9,6 +9,7 @@ the singular test splink_model_was_trained_on_this_data warns to run `customer36
 import pyarrow as pa
 
 from customer360 import PROJECT_DIR
+from customer360.engines import from_arrow, to_arrow
 from customer360.linkage._common import model_household_guards
 from customer360.linkage.model import load_model, training_overlap
 
@@ -19,12 +20,12 @@ def model(dbt, session):
     minimum = dbt.config.meta_get("minimum_training_overlap")
     accept = dbt.config.meta_get("match_probability_accept")
     accept_without_households = dbt.config.meta_get("match_probability_accept_without_households")
-    records = dbt.ref("int_customer_records_normalized").project("customer_record_id").to_arrow_table()
+    records = to_arrow(dbt.ref("int_customer_records_normalized"), "customer_record_id")
     trained_model = load_model(PROJECT_DIR / model_path)
     overlap = training_overlap(trained_model, records)
     trained_on = trained_model.get("customer360_training", {})
     guards = model_household_guards(trained_model)
-    return pa.table(
+    return from_arrow(session, pa.table(
         {
             "model_path": [str(model_path)],
             "trained_record_count": pa.array([trained_on.get("record_count")], pa.int64()),
@@ -35,4 +36,4 @@ def model(dbt, session):
             "household_guards": [guards],
             "match_probability_accept": [float(accept if guards else accept_without_households)],
         }
-    )
+    ))

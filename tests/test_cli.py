@@ -290,3 +290,22 @@ def test_the_lock_is_reentrant_in_a_thread_and_readers_share_it(paths):
              "with warehouse_lock(sys.argv[1], shared=True, wait=False): print('read')", str(database)],
             capture_output=True, text=True, timeout=30)
         assert reader.stdout == "read\n", reader.stderr
+
+
+def test_the_target_type_comes_from_profiles_yml():
+    # run_dbt installs the Spark session method (customer360.spark_session) for a spark target only
+    assert cli.target_type(["build"]) == "duckdb"
+    assert cli.target_type(["build", "--target", "ci"]) == "duckdb"
+    assert cli.target_type(["build", "--target", "spark", "--select", "x"]) == "spark"
+    assert cli.target_type(["run", "-t", "spark"]) == "spark"
+    assert cli.target_type(["build", "--target=spark"]) == "spark"
+    assert cli.target_type(["build", "--target", "nonesuch"]) is None
+
+
+def test_the_duckdb_path_imports_no_pyspark():
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, customer360.engines, customer360.dbt_helpers, customer360.cli, dbt_customer360; "
+         "print('pyspark' in sys.modules, 'dbt.adapters.spark' in sys.modules)"],
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(cli.PROJECT_DIR)})
+    assert done.stdout.split() == ["False", "False"]
