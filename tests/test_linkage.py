@@ -530,6 +530,9 @@ def test_a_model_scoring_more_records_than_it_was_trained_on_is_fitted_to_them(m
     assert rescale.growth_steps(trained, grown.num_rows) == 2.0
     same, fit = rescale.model_for_records(model, grown.slice(0, trained))
     assert same is model and fit["growth_octaves"] == 0
+    # records given by a function are read only when the model has to be fitted
+    same, fit = rescale.model_for_records(model, lambda: pytest.fail("records read"), record_count=trained)
+    assert same is model and fit["records"] == trained
     # a budget the model's rules no longer fit: they are kept in order while they fit
     monkeypatch.setattr(rescale, "comparison_budget", lambda records, per_record: 2_000)
     fitted, fit = rescale.model_for_records(model, grown)

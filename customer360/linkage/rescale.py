@@ -51,16 +51,22 @@ def _rule_text(rule: Any) -> str:
     return rule["blocking_rule"] if isinstance(rule, dict) else rule
 
 
-def model_for_records(model: dict[str, Any], records: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def model_for_records(model: dict[str, Any], records: Any, *,
+                      record_count: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The model to score ``records`` with, and what was changed (for the build's log: counts
-    and rules only, never a value)."""
+    and rules only, never a value). ``records`` may be a function returning them, with their
+    ``record_count``: it is called only when the model has to be fitted (on Spark the records
+    then come to the driver, and only then)."""
     info = model.get("customer360_training") or {}
     trained = int(info.get("record_count") or 0)
-    table = to_arrow(records)
-    octaves = growth_steps(trained, table.num_rows)
-    fit = {"trained_records": trained, "records": table.num_rows, "growth_octaves": octaves}
+    if record_count is None:
+        records = to_arrow(records)
+        record_count = records.num_rows
+    octaves = growth_steps(trained, record_count)
+    fit = {"trained_records": trained, "records": record_count, "growth_octaves": octaves}
     if octaves == 0:
         return model, fit
+    table = to_arrow(records() if callable(records) else records)
     fitted = copy.deepcopy(model)
     prior = model["probability_two_random_records_match"]
     fitted["probability_two_random_records_match"] = prior / 2 ** octaves

@@ -154,13 +154,15 @@ def update_pairs_spark(spark, records, model: dict[str, Any], *, threshold_match
     from customer360.linkage.rescale import model_for_records
 
     # the fit counts the blocking rules' pairs with DuckDB: on the records' linkage columns,
-    # brought to the driver as Arrow (a Spark-native count would keep them in Spark)
-    model, fit = model_for_records(model, to_arrow(records, INPUT_COLUMNS))
+    # brought to the driver as Arrow only when the model has to be fitted (a Spark-native count
+    # would keep them in Spark)
+    record_count = records.count()
+    model, fit = model_for_records(model, lambda: to_arrow(records, INPUT_COLUMNS), record_count=record_count)
     pairs = predict_pairs_spark(spark, records, model, threshold_match_probability=threshold_match_probability)
     watermark = records.agg(F.max("normalized_at")).collect()[0][0]
     watermark_type = records.schema["normalized_at"].dataType
     fingerprint = model_fingerprint(model, threshold_match_probability)
     if stats is not None:
-        stats.update({"mode": "full", "records": records.count(), "fit": fit})
+        stats.update({"mode": "full", "records": record_count, "fit": fit})
     return (pairs.withColumn("scored_through", F.lit(watermark).cast(watermark_type))
             .withColumn("model_fingerprint", F.lit(fingerprint)))

@@ -19,11 +19,17 @@
 {%- endmacro %}
 
 
-{% macro default__apply_privacy_erasures() -%}
+{#- The request log when this invocation built (build or run) and the log exists, else none. -#}
+{% macro erasure_request_log() -%}
     {%- if not execute or flags.WHICH not in ('build', 'run') -%}
-        {{ return('') }}
+        {{ return(none) }}
     {%- endif -%}
-    {%- set request_log = adapter.get_relation(database=target.database, schema='privacy', identifier='privacy_request_log') -%}
+    {{ return(adapter.get_relation(database=target.database, schema='privacy', identifier='privacy_request_log')) }}
+{%- endmacro %}
+
+
+{% macro default__apply_privacy_erasures() -%}
+    {%- set request_log = erasure_request_log() -%}
     {%- if request_log is none -%}
         {{ return('') }}
     {%- endif -%}
@@ -45,10 +51,7 @@
     files, so the next build leaves the erased people out of every table it writes. Only the
     count of such requests is logged, nothing that identifies them. -#}
 {% macro spark__apply_privacy_erasures() -%}
-    {%- if not execute or flags.WHICH not in ('build', 'run') -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set request_log = adapter.get_relation(database=target.database, schema='privacy', identifier='privacy_request_log') -%}
+    {%- set request_log = erasure_request_log() -%}
     {%- if request_log is none -%}
         {{ return('') }}
     {%- endif -%}
