@@ -58,3 +58,6 @@ class Plugin(BasePlugin):
         # the warehouse's share of the build's memory (customer360.resources); it spills beside
         # the warehouse file (DuckDB's default) beyond it
         conn.execute(f"set memory_limit = '{duckdb_memory_limit(WAREHOUSE_SHARE)}'")
+        # a table's rows need no order (every reader orders what it needs): keeping the insertion
+        # order holds large results in memory, and at 3M records two marts built at once ran out
+        conn.execute("set preserve_insertion_order = false")
