@@ -48,6 +48,12 @@ rules as (
 
 ),
 
+customer_categories as (
+
+    select * from {{ ref('int_customer_categories_ranked') }}
+
+),
+
 -- Customers and products numbered once, so the heavy joins and groupings below run on integer keys
 -- (measurably faster than on the text ids); products are numbered in sku order, so ties that
 -- break on the number break on the sku.
@@ -108,33 +114,15 @@ product_buyers as (
 
 ),
 
--- taste: the share of a customer's purchased products and lately viewed ones per category (their
--- top three categories)
+-- taste: the customer's top three categories (int_customer_categories_ranked)
 category_affinity as (
 
-    {% call portable_qualify() -%}
     select
-        touched.customer_key,
-        touched.category,
-        count(*) / sum(count(*)) over (partition by touched.customer_key) as affinity
-    from (
-        select
-            purchases.customer_key,
-            product_keys.category
-        from purchases
-        inner join product_keys on purchases.product_key = product_keys.product_key
-        union all
-        select
-            browsing.customer_key,
-            product_keys.category
-        from browsing
-        inner join product_keys on browsing.product_key = product_keys.product_key
-    ) as touched
-    group by touched.customer_key, touched.category
-    qualify row_number() over (
-        partition by touched.customer_key order by count(*) desc, touched.category asc
-    ) <= 3
-    {%- endcall %}
+        customer_keys.customer_key,
+        customer_categories.category,
+        customer_categories.affinity
+    from customer_categories
+    inner join customer_keys on customer_categories.master_customer_id = customer_keys.master_customer_id
 
 ),
 
