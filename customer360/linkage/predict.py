@@ -123,7 +123,7 @@ def _predict_in_parts(records: pa.Table, model: dict[str, Any], parts: int,
     con = new_connection()
     con.register("records", records)
     split = [
-        con.execute(f"select * from records where hash(customer_record_id) % {parts} = {part}").to_arrow_table()
+        con.sql(f"select * from records where hash(customer_record_id) % {parts} = {part}").to_arrow_table()
         for part in range(parts)
     ]
     con.close()
