@@ -78,7 +78,7 @@ def _print_build(label: str, records: int, build: MeasuredBuild) -> None:
     print(f"  {label}: {build.seconds:,.0f} s, peak {build.peak_mb / 1024:.1f} GB, "
           f"{build.seconds / records * 1e6:,.0f} s per million records")
     for stage, figures in sorted(build.stages.items(), key=lambda kv: -kv[1]["seconds"]):
-        print(f"    {stage:24} {figures['seconds']:9,.1f} s (node seconds, 2 threads) {figures['peak_mb'] / 1024:6.1f} GB peak")
+        print(f"    {stage:24} {figures['seconds']:9,.1f} node-s {figures['peak_mb'] / 1024:6.1f} GB peak")
 
 
 def scale(record_counts: list[int], seed: int, workdir: Path | None, keep: bool) -> int:
