@@ -4,10 +4,6 @@
 -- calibrated and validated on features at T - h with labels in (T - h, T]: nothing after T is
 -- read, and a label is null when its window would reach past T. The days before T: 30 and 60 for
 -- the purchase model, the churn horizon and twice it for the churn model.
--- Built after mart_customer_features, and before mart_customer_recommendations: the warehouse's
--- memory limit is shared by the queries running at once, and at 3M records any two of these three
--- built together ran out of it, where each alone fits in 2 GB.
--- depends_on: {{ ref('mart_customer_features') }}
 with
 
 as_of as (

@@ -7,8 +7,6 @@
 --   favourite_category their taste: the popular products of the categories they buy and view most.
 -- Products without a personal signal are filled in by popularity (share of customers who bought
 -- them), so every customer gets the same number of rows; ties break on the sku.
--- Built after int_customer_features_backdated, which ran out of memory beside it at 3M records.
--- depends_on: {{ ref('int_customer_features_backdated') }}
 with
 
 customers as (
