@@ -160,6 +160,25 @@ def test_key_formats(data):
     assert len(set(events)) >= len(events) - 0.01 * len(events)
 
 
+def test_keys_stay_unique_past_the_seven_digit_crm_numbers():
+    """Beyond 4.28M people CRM numbers get 8 digits (10M records need 5.7M people); the keys of
+    every chunk the generator and the daily deltas can use stay unique."""
+    from customer360.generator import chunk as ch
+    from customer360.generator.delta import TOP_CHUNK
+
+    assert ch.MAX_PEOPLE >= 10_000_000 and TOP_CHUNK * CHUNK_SIZE >= ch.MAX_PEOPLE
+    edge = range(ch._CRM_SPACE - 50_000, ch._CRM_SPACE + 50_000)
+    keys = [ch.crm_key(g, SEED) for g in edge]
+    assert len(set(keys)) == len(keys)
+    assert all(re.fullmatch(r"\d{7}", k) for k in keys[:50_000])
+    assert all(re.fullmatch(r"\d{8}", k) for k in keys[50_000:])
+    last = range(ch.KEY_CHUNKS * ch.CRM_STRIDE - 50_000, ch.KEY_CHUNKS * ch.CRM_STRIDE)
+    for key in (ch.crm_key, ch.web_key, ch.pos_key):
+        assert len({key(g, SEED) for g in last}) == len(last)
+    assert len({ch.order_key(g, SEED) for g in range(ch.KEY_CHUNKS * ch.ORDER_STRIDE - 50_000,
+                                                        ch.KEY_CHUNKS * ch.ORDER_STRIDE)}) == 50_000
+
+
 def test_deliberately_broken_rows_are_present(data):
     crm = data["crm/customers"]
     assert any(r["customer_number"] is None for r in crm)

@@ -57,7 +57,7 @@ def generate(people: int = 10_000, seed: int = 42, landing_dir: str | Path = "da
     if people < 1:
         raise ValueError("people must be at least 1")
     if people > MAX_PEOPLE:
-        raise ValueError(f"at most {MAX_PEOPLE:,} people fit the 7-digit CRM customer numbers")
+        raise ValueError(f"at most {MAX_PEOPLE:,} people fit the generator's key spaces")
     landing = Path(landing_dir)
     truth_dir = Path(ground_truth_dir) if ground_truth_dir is not None else landing.parent / "ground_truth"
     workers = max(1, workers or os.cpu_count() or 1)

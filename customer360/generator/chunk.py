@@ -27,18 +27,25 @@ WEB_STRIDE = CRM_STRIDE
 POS_STRIDE = CRM_STRIDE
 ORDER_STRIDE = 1_000_000
 EVENT_STRIDE = 1_000_000
-_CRM_SPACE, _CRM_MULT = 9_000_000, 7_654_321
+_CRM_SPACE, _CRM_MULT = 9_000_000, 7_654_321  # 7-digit numbers first
+_CRM8_SPACE, _CRM8_MULT = 90_000_000, 12_345_679  # then 8-digit ones, as a CRM that outgrew 7 digits
 _WEB_SPACE, _WEB_MULT = 90_000_000, 31_415_927
 _POS_SPACE, _POS_MULT = 900_000_000_000, 271_828_182_847
 _ORD_SPACE, _ORD_MULT = 10_000_000_000, 7_777_777_777 + 2
-for _space, _mult in ((_CRM_SPACE, _CRM_MULT), (_WEB_SPACE, _WEB_MULT), (_POS_SPACE, _POS_MULT),
+for _space, _mult in ((_CRM_SPACE, _CRM_MULT), (_CRM8_SPACE, _CRM8_MULT), (_WEB_SPACE, _WEB_MULT), (_POS_SPACE, _POS_MULT),
                       (_ORD_SPACE, _ORD_MULT)):
     assert math.gcd(_space, _mult) == 1
-MAX_PEOPLE = (_CRM_SPACE // CRM_STRIDE) * CHUNK_SIZE
+# chunks whose keys fit every key space; the last DELTA_CHUNKS are kept for the daily deltas' new
+# people (delta.TOP_CHUNK counts down from the last one)
+KEY_CHUNKS = min((_CRM_SPACE + _CRM8_SPACE) // CRM_STRIDE, _WEB_SPACE // WEB_STRIDE, _ORD_SPACE // ORDER_STRIDE)
+DELTA_CHUNKS = 1_000
+MAX_PEOPLE = (KEY_CHUNKS - DELTA_CHUNKS) * CHUNK_SIZE
 
 
 def crm_key(g: int, seed: int) -> str:
-    return str(1_000_000 + (g * _CRM_MULT + seed * 104_729) % _CRM_SPACE)
+    if g < _CRM_SPACE:
+        return str(1_000_000 + (g * _CRM_MULT + seed * 104_729) % _CRM_SPACE)
+    return str(10_000_000 + ((g - _CRM_SPACE) * _CRM8_MULT + seed * 104_729) % _CRM8_SPACE)
 
 
 def web_key(g: int, seed: int) -> str:

@@ -36,7 +36,7 @@ from customer360.generator.population import (
 
 MANIFEST = "manifest.json"
 # the last chunk whose keys fit every key space; day N's new people use chunk TOP_CHUNK + 2 - N
-TOP_CHUNK = min(ch._CRM_SPACE // ch.CRM_STRIDE, ch._ORD_SPACE // ch.ORDER_STRIDE) - 1
+TOP_CHUNK = ch.KEY_CHUNKS - 1
 
 # the timestamp columns of each customer table: (created, updated)
 _TIMES = {"crm": (12, 13), "webshop": (8, 9), "pos": (7, 8)}
