@@ -40,6 +40,9 @@ CLV_HORIZON_DAYS = 365
 #: at most this many examples train a classifier, and customers the BG/NBD and Gamma-Gamma fit
 TRAINING_SAMPLE = 200_000
 CLV_SAMPLE = 100_000
+#: at most about this many people of each backdated cut are read to train and validate: the others
+#: would only cost memory (at 10M records a cut holds 5.5M people, the four cuts 21M rows)
+BACKDATED_PEOPLE = 1_000_000
 LATEST = "latest.json"
 #: score()'s output, the columns of int_customer_predictions_scored, with their pandas types
 SCORE_COLUMNS = {
@@ -280,10 +283,23 @@ def predict_clv(bgnbd, gamma_gamma, features: pd.DataFrame, horizon_days: int = 
 
 # --- training, scoring, artifacts ------------------------------------------------------------------
 
+def people_sample(cut_rows: int, key: str = "master_customer_id") -> tuple[float, str | None]:
+    """The share of people to read from each backdated cut when its largest cut has ``cut_rows``
+    rows, and the SQL filter that keeps them (None when every cut fits BACKDATED_PEOPLE): the people
+    whose id's md5 falls in that share of md5's range, so the same people in every cut, on every
+    run and on both engines."""
+    if cut_rows <= BACKDATED_PEOPLE:
+        return 1.0, None
+    share = BACKDATED_PEOPLE / cut_rows
+    return share, f"substr(md5({key}), 1, 8) < '{int(share * 16 ** 8):08x}'"
+
+
 def train(backdated: pd.DataFrame, current: pd.DataFrame, churn_days: int,
-          monthly_orders: pd.DataFrame | None = None, seed: int = 7, log=print) -> Models:
+          monthly_orders: pd.DataFrame | None = None, seed: int = 7, log=print,
+          people_share: float = 1.0) -> Models:
     """Train all models for the as-of day of ``current`` (mart_customer_features) from
-    ``backdated`` (int_customer_features_backdated) and validate the classifiers on the later cut."""
+    ``backdated`` (int_customer_features_backdated, or the ``people_share`` of its people that
+    people_sample keeps) and validate the classifiers on the later cut."""
     if current.empty:
         raise PredictionError("no master customers to predict for")
     # the same models from the same data, whatever order the warehouse returns the rows in
@@ -294,7 +310,8 @@ def train(backdated: pd.DataFrame, current: pd.DataFrame, churn_days: int,
     categories = sorted(c for c in backdated["top_category"].dropna().unique())
     season = season_index(monthly_orders, as_of) if monthly_orders is not None else [1.0] * 12
     trained_season = {}
-    metrics: dict = {"as_of_date": as_of.isoformat(), "churn_horizon_days": churn_days}
+    metrics: dict = {"as_of_date": as_of.isoformat(), "churn_horizon_days": churn_days,
+                     "backdated_people_share": round(people_share, 4)}
     fitted = {}
     for name, horizon, examples, label, positive_is in (
         ("purchase_probability_30d", PURCHASE_HORIZON_DAYS, _purchase_examples, "purchased_next_30d", True),

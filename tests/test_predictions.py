@@ -13,7 +13,8 @@ import pytest
 from conftest import dbt
 from customer360.generator import generate
 from customer360.generator.behaviour import DAY, expected_purchases, purchase_probability
-from customer360.predictions import classification_metrics
+from customer360 import predictions
+from customer360.predictions import classification_metrics, people_sample
 
 PEOPLE = 1_500
 
@@ -55,6 +56,21 @@ def _query(database, sql):
         return connection.execute(sql).fetchall()
     finally:
         connection.close()
+
+
+def test_a_large_backdated_table_is_read_as_the_same_people_in_every_cut(monkeypatch):
+    monkeypatch.setattr(predictions, "BACKDATED_PEOPLE", 2_000)
+    assert people_sample(2_000) == (1.0, None)
+    share, condition = people_sample(10_000)
+    assert share == pytest.approx(0.2)
+    con = duckdb.connect()
+    kept = con.sql("select as_of_date, master_customer_id from range(10000) as r(i), "
+                   "(values (date '2026-01-01'), (date '2026-02-01')) as t(as_of_date), "
+                   "lateral (select 'MC' || lpad(i::varchar, 6, '0') as master_customer_id)").filter(condition).fetchall()
+    people = {cut: {person for day, person in kept if day == cut} for cut, _ in kept}
+    assert len(people) == 2
+    first, second = people.values()
+    assert first == second and 1_800 <= len(first) <= 2_200
 
 
 def test_every_person_gets_predictions_from_a_saved_version(warehouse):

@@ -255,6 +255,7 @@ def test_the_engine_shim_reads_spark_as_it_reads_duckdb(spark_build):
     """customer360.engines on a Spark DataFrame and on a DuckDB relation of the same rows (what
     int_customer_predictions_scored reads: to_pandas, aggregate)."""
     from customer360 import engines
+    from customer360.predictions import people_sample
 
     sql = ("select * from (values (date '2026-01-05', 'a', timestamp '2026-01-05 10:00:00'), "
            "(date '2026-01-20', 'b', timestamp '2026-01-20 11:00:00'), (date '2026-02-01', 'c', null), "
@@ -269,11 +270,14 @@ def test_the_engine_shim_reads_spark_as_it_reads_duckdb(spark_build):
         monthly["month"] = monthly["month"].astype("datetime64[us]")
         out[engine] = {
             "arrow": engines.to_arrow(frame, "id, seen_at").to_pylist(),
+            # the people the predictions' training reads of a large backdated table
+            "sampled": sorted(engines.to_arrow(frame.filter(people_sample(2_000_000, key="id")[1]), "id")["id"].to_pylist()),
             "monthly": sorted(monthly.itertuples(index=False, name=None)),
         }
     table = engines.to_arrow(frames["duckdb"])
     con.close()
     assert out["spark"] == out["duckdb"]
+    assert out["duckdb"]["sampled"] == ["a", "c"]  # the ids whose md5 is in the lower half
     assert engines.is_spark(engines.from_arrow(spark, table))
     empty = engines.from_arrow(spark, table.slice(0, 0))
     assert empty.count() == 0 and empty.columns == ["order_date", "id", "seen_at"]
