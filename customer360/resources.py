@@ -52,3 +52,13 @@ def spill_directory(name: str) -> str:
     base = Path(os.environ.get(TEMP_ENV, "").strip() or tempfile.gettempdir())
     folder = base / f"customer360-{name}-{os.getpid()}"
     return str(folder)
+
+
+def spilling_memory_database(share: float, name: str):
+    """An in-memory DuckDB within ``share`` of the budget that spills to ``spill_directory(name)``
+    (not to the working directory, DuckDB's default for in-memory databases)."""
+    import duckdb
+
+    return duckdb.connect(":memory:", config={
+        "memory_limit": duckdb_memory_limit(share), "temp_directory": spill_directory(name),
+    })

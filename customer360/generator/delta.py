@@ -34,7 +34,7 @@ from customer360.generator import reference as ref
 from customer360.generator.population import (
     CHUNK_SIZE, REFERENCE_DATE, _be_address, _foreign_address, build_people, make_email,
 )
-from customer360.resources import WAREHOUSE_SHARE, duckdb_memory_limit, spill_directory
+from customer360.resources import WAREHOUSE_SHARE, spilling_memory_database
 
 MANIFEST = "manifest.json"
 # the last chunk whose keys fit every key space; day N's new people use chunk TOP_CHUNK + 2 - N
@@ -177,8 +177,7 @@ def generate_day(day: int, landing_dir: str | Path, ground_truth_dir: str | Path
         return (start + timedelta(seconds=r.randrange(86400))).strftime("%Y-%m-%d %H:%M:%S")
 
     # all current records: in a memory limit of their own, spilling beyond it (10M records)
-    con = duckdb.connect(config={"memory_limit": duckdb_memory_limit(WAREHOUSE_SHARE),
-                                 "temp_directory": spill_directory("delta")})
+    con = spilling_memory_database(WAREHOUSE_SHARE, "delta")
     _current_records(con, landing, truth_dir, before_day=day)
     n_records = con.execute("select count(*) from current_records").fetchall()[0][0]
     # a mailbox several people hold (a household's, a placeholder): the same owner on every run

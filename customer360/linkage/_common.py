@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from customer360.linkage.settings import INPUT_COLUMNS, UNIQUE_ID, prepare_sql
-from customer360.resources import SPLINK_SHARE, duckdb_memory_limit, spill_directory
+from customer360.resources import SPLINK_SHARE, spilling_memory_database
 
 SPLINK_LOG_LEVEL = logging.WARNING
 
@@ -40,9 +40,7 @@ def _select_input(records: pa.Table) -> pa.Table:
 def new_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for Splink, within its share of the build's memory and spilling to
     the temporary folder (not the working directory, DuckDB's default for in-memory databases)."""
-    con = duckdb.connect(":memory:", config={
-        "memory_limit": duckdb_memory_limit(SPLINK_SHARE), "temp_directory": spill_directory("splink"),
-    })
+    con = spilling_memory_database(SPLINK_SHARE, "splink")
     if threads:
         con.execute(f"set threads = {int(threads)}")
     return con
