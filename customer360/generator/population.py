@@ -65,17 +65,39 @@ def fold(text: str) -> str:
 # --- names ---------------------------------------------------------------------------------------
 
 
+def _spellings(name: str) -> list[str]:
+    """A Flemish name and its other spellings, one alternation each (Claes -> Claas, Claeys)."""
+    out = [name]
+    for a, b in ref.SURNAME_SPELLINGS_NL:
+        if a in name[1:]:
+            out.append(name[0] + name[1:].replace(a, b, 1))
+    return out
+
+
+def _glue(particle: str, stem: str) -> str:
+    # "Van den " + "Berghe" keeps the capital; "Vanden" + "Berghe" -> "Vandenberghe"
+    return particle + (stem if particle.endswith(" ") or not particle else stem.lower())
+
+
+@lru_cache(maxsize=None)
 def _surname_tail(lang: str) -> list[str]:
+    """Thousands of rarer family names, in a fixed order of decreasing frequency."""
     if lang == "nl":
-        pre, stems = ref.SURNAME_TAIL_NL
-        names = [p + s for p in pre for s in stems]
-        stems2, sufs = ref.SURNAME_TAIL_NL_PATRONYMIC
-        names += [s + x for s in stems2 for x in sufs]
+        particles, stems, heads, tails = ref.SURNAME_TAIL_NL
+        places = stems + [h + t for h in heads for t in tails]
+        bases = [_glue(p, s) for s in places for p in particles]
+        stems2, suffixes = ref.SURNAME_TAIL_NL_PATRONYMIC
+        bases += [s + x for s in stems2 for x in suffixes]
+        bases += [_glue(p, t) for t in ref.SURNAME_TAIL_NL_TRADES for p in ("De ", "De")]
+        names = [n for base in bases for n in _spellings(base)]
     else:
-        pre, stems = ref.SURNAME_TAIL_FR
-        names = [p + (s.capitalize() if p.endswith(" ") else s) for p in pre for s in stems]
+        particles, stems, endings = ref.SURNAME_TAIL_FR
+        names = [_glue(p, s + e) for s in stems for e in endings for p in particles]
     core = set(ref.SURNAMES[lang])
-    return [n for n in dict.fromkeys(names) if n not in core]
+    names = [n for n in dict.fromkeys(names) if n not in core]
+    # which rare name is commoner than which: a fixed shuffle, the same for every seed
+    random.Random(f"customer360/surname-tail/{lang}").shuffle(names)
+    return names
 
 
 @lru_cache(maxsize=None)
@@ -84,17 +106,32 @@ def first_name_sampler(lang: str, gender: str) -> Sampler:
     return Sampler(names, zipf(len(names), 0.4 if lang == "xx" else 0.8))
 
 
+#: Statbel, 1 January 2016: Peeters, the most common family name of the Flemish Region, is borne
+#: by 0.44% of its people (28,468 of 6.5M), Dubois by 0.26% of the Walloon Region's (9,450 of
+#: 3.6M); the top ten Flemish names together by 2.7%.
+MOST_COMMON_SURNAME_SHARE = {"nl": 0.0044, "fr": 0.0026}
+
+
+def _zipf_for_top_share(n: int, share: float) -> list[float]:
+    """Rank-frequency weights k^-s over n names, s chosen so the first name has ``share``."""
+    low, high = 0.0, 3.0
+    for _ in range(40):
+        s = (low + high) / 2
+        if 1.0 / sum(zipf(n, s)) > share:
+            high = s
+        else:
+            low = s
+    return zipf(n, (low + high) / 2)
+
+
 @lru_cache(maxsize=None)
 def surname_sampler(lang: str) -> Sampler:
     core = ref.SURNAMES[lang]
-    weights = zipf(len(core), 0.25 if lang == "xx" else 0.7)
-    if lang in ("nl", "fr"):
-        tail = _surname_tail(lang)
-        core_total = sum(weights)
-        # half of the families carry one of the long tail of rarer names
-        weights = weights + [core_total / len(tail)] * len(tail)
-        return Sampler(core + tail, weights)
-    return Sampler(core, weights)
+    if lang in MOST_COMMON_SURNAME_SHARE:
+        # the common names in their order, then the long tail, on one rank-frequency curve
+        names = core + _surname_tail(lang)
+        return Sampler(names, _zipf_for_top_share(len(names), MOST_COMMON_SURNAME_SHARE[lang]))
+    return Sampler(core, zipf(len(core), 0.25 if lang == "xx" else 0.7))
 
 
 # --- geography -----------------------------------------------------------------------------------

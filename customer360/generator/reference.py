@@ -131,23 +131,52 @@ SURNAMES: dict[str, list[str]] = {
 }
 
 # Pieces for a long tail of rarer Belgian surnames (so not every family is a "Peeters").
+# The long tail of family names, built from the parts Belgian names are made of. Belgium has some
+# 190,000 family names; 55% of its people carry a first and last name nobody else does (Statbel).
+# A pool of a few hundred names would make namesakes of most people at the same postcode.
 SURNAME_TAIL_NL = (
-    ["Van ", "Van de ", "Van den ", "Van der ", "Vande", "Vanden", "De ", "Ver"],
+    # toponymic: a particle and a place ("Van den Berghe", "Vandenberghe", "Verbeke")
+    ["Van ", "Van de ", "Van den ", "Van der ", "Vande", "Vanden", "Vander", "De ", "Ver", "Ter "],
     ["Acker", "Berghe", "Bossche", "Broecke", "Dycke", "Velde", "Hove", "Steene", "Linde",
      "Meulen", "Poele", "Walle", "Damme", "Kerckhove", "Hecke", "Putte", "Eynde", "Wiele",
      "Kerkhof", "Vijver", "Bruggen", "Heuvel", "Haute", "Mosselen", "Rijn", "Biesen", "Camp",
      "Loo", "Rode", "Spiegel", "Voorde", "Wyngaerd", "Gheyn", "Beke", "Dries", "Meersch",
-     "Houtte", "Straete", "Cauwenberghe", "Lierde"],
+     "Houtte", "Straete", "Cauwenberghe", "Lierde", "Moortel", "Neste", "Poucke", "Schoor",
+     "Laere", "Hoecke", "Brande", "Donck", "Goor", "Haegen", "Mierlo", "Rompaey", "Sande",
+     "Thillo", "Vreckem", "Wallendael", "Zande", "Assche", "Bulcke", "Cruys"],
+    # place-like compounds for the particles: "Hooge" + "ghem" -> "Van Hoogeghem"
+    ["Hooge", "Neder", "Over", "Oost", "West", "Zuid", "Noord", "Berg", "Bosch", "Dal", "Hout",
+     "Kerk", "Molen", "Steen", "Water", "Heide", "Dijk", "Veld", "Broek", "Beek", "Rooi",
+     "Ham", "Lin"],
+    ["hem", "ghem", "zele", "gem", "dael", "hove", "berghe", "broeck", "velde", "straete",
+     "kerke", "meersch", "hoven", "loo", "rode", "donck", "winkel", "bosch", "aert", "heyde"],
 )
 SURNAME_TAIL_NL_PATRONYMIC = (
     ["Jan", "Pieter", "Gijs", "Goos", "Her", "Wout", "Maert", "Bert", "Lauw", "Geer", "Hen",
-     "Cla", "Ger", "Luy", "Sim", "Rub", "Floor", "Ghys", "Wil", "Mich"],
-    ["s", "ssens", "ens", "ckx", "x", "mans", "aerts", "ers"],
+     "Cla", "Ger", "Luy", "Sim", "Rub", "Floor", "Ghys", "Wil", "Mich", "Aer", "Dier", "Adri",
+     "Lem", "Coll", "Stev", "Thijs", "Wauter", "Lamb", "Mar", "Frans", "Joos", "Lieven", "Baud",
+     "Segh", "Reyn", "Huyb", "Roel", "Goov", "Verh", "Daniel", "Bogaer", "Mat", "Nol", "Ool"],
+    ["s", "ssens", "ens", "ckx", "x", "mans", "aerts", "ers", "en", "sen", "kens", "ts", "eels"],
 )
+SURNAME_TAIL_NL_TRADES = [
+    "Smet", "Backer", "Bakker", "Wever", "Cuyper", "Kuyper", "Brouwer", "Mulder", "Molder",
+    "Visscher", "Vleeschouwer", "Schepper", "Coster", "Meyer", "Meester", "Decker", "Keyser",
+    "Coninck", "Graeve", "Hertog", "Ridder", "Wolf", "Vos", "Haes", "Bock", "Leeuw", "Zwaan",
+    "Haan", "Cock", "Groote", "Clercq", "Schrijver", "Witte", "Zwarte", "Roo", "Bruyn",
+    "Jonghe", "Oude", "Wilde", "Lange", "Korte", "Pauw", "Vriendt", "Moor", "Buck", "Kimpe",
+    "Munck", "Paepe", "Prins", "Baets", "Greef", "Block", "Beer", "Rycke", "Maere", "Naeyer",
+]
+# Flemish spellings of one name: Claes / Claeys / Claas, Vandenberghe / Vandenberg
+SURNAME_SPELLINGS_NL = [("ck", "k"), ("ae", "aa"), ("y", "ij"), ("gh", "g"), ("dt", "d"),
+                        ("x", "cks"), ("ey", "ei"), ("ee", "e")]
 SURNAME_TAIL_FR = (
-    ["Du", "De", "Le ", "La", "Des", "Del", "Mal", "Bon", "Beau", "Ro"],
-    ["bois", "pont", "mont", "champ", "fosse", "rue", "val", "château", "moulin", "four",
-     "marais", "prez", "haye", "court", "mal", "noy", "vaux", "sart", "thier", "bert"],
+    ["", "Du", "De", "Des", "Del", "Le ", "La "],
+    ["Bois", "Mont", "Champ", "Val", "Fontain", "Pont", "Roch", "Foss", "Marais", "Hay", "Court",
+     "Sart", "Thier", "Moul", "Château", "Prez", "Four", "Noy", "Vaux", "Rieu", "Fay", "Bru",
+     "Cor", "Mar", "Gil", "Jacqu", "Pir", "Ren", "Lamb", "Col", "Hub", "Gob", "Mich", "Thom",
+     "Guill", "Bern", "Dam", "Lec", "Mass", "Roul", "Vill", "Chap", "Gros", "Houb", "Ponc"],
+    ["", "et", "ot", "in", "on", "ard", "aux", "ier", "ez", "ée", "elle", "eau", "ois", "art",
+     "y", "e"],
 )
 
 # --- nicknames: canonical first name -> short forms seen in records -----------------------------
