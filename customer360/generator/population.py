@@ -79,20 +79,29 @@ def _glue(particle: str, stem: str) -> str:
     return particle + (stem if particle.endswith(" ") or not particle else stem.lower())
 
 
+def _syllable_names(parts: tuple[list[str], ...], count: int, lang: str) -> list[str]:
+    """``count`` short names drawn from onset x vowel x coda x ending, the same for every seed."""
+    onsets, vowels, codas, endings = parts
+    names = [o + v + c + e for o in onsets for v in vowels for c in codas for e in endings]
+    random.Random(f"customer360/surname-syllables/{lang}").shuffle(names)
+    return names[:count]
+
+
 @lru_cache(maxsize=None)
 def _surname_tail(lang: str) -> list[str]:
     """Thousands of rarer family names, in a fixed order of decreasing frequency."""
     if lang == "nl":
-        particles, stems, heads, tails = ref.SURNAME_TAIL_NL
-        places = stems + [h + t for h in heads for t in tails]
+        particles, places = ref.SURNAME_TAIL_NL
         bases = [_glue(p, s) for s in places for p in particles]
-        stems2, suffixes = ref.SURNAME_TAIL_NL_PATRONYMIC
-        bases += [s + x for s in stems2 for x in suffixes]
+        stems, suffixes = ref.SURNAME_TAIL_NL_PATRONYMIC
+        bases += [s + x for s in stems for x in suffixes]
         bases += [_glue(p, t) for t in ref.SURNAME_TAIL_NL_TRADES for p in ("De ", "De")]
         names = [n for base in bases for n in _spellings(base)]
+        names += _syllable_names(ref.SURNAME_SYLLABLES_NL, ref.SURNAME_SYLLABLE_NAMES_NL, lang)
     else:
         particles, stems, endings = ref.SURNAME_TAIL_FR
         names = [_glue(p, s + e) for s in stems for e in endings for p in particles]
+        names += _syllable_names(ref.SURNAME_SYLLABLES_FR, ref.SURNAME_SYLLABLE_NAMES_FR, lang)
     core = set(ref.SURNAMES[lang])
     names = [n for n in dict.fromkeys(names) if n not in core]
     # which rare name is commoner than which: a fixed shuffle, the same for every seed

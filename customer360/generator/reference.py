@@ -133,7 +133,7 @@ SURNAMES: dict[str, list[str]] = {
 # Pieces for a long tail of rarer Belgian surnames (so not every family is a "Peeters").
 # The long tail of family names, built from the parts Belgian names are made of. Belgium has some
 # 190,000 family names; 55% of its people carry a first and last name nobody else does (Statbel).
-# A pool of a few hundred names would make namesakes of most people at the same postcode.
+# A pool of a few hundred names would make namesakes of many people at one postcode.
 SURNAME_TAIL_NL = (
     # toponymic: a particle and a place ("Van den Berghe", "Vandenberghe", "Verbeke")
     ["Van ", "Van de ", "Van den ", "Van der ", "Vande", "Vanden", "Vander", "De ", "Ver", "Ter "],
@@ -144,12 +144,6 @@ SURNAME_TAIL_NL = (
      "Houtte", "Straete", "Cauwenberghe", "Lierde", "Moortel", "Neste", "Poucke", "Schoor",
      "Laere", "Hoecke", "Brande", "Donck", "Goor", "Haegen", "Mierlo", "Rompaey", "Sande",
      "Thillo", "Vreckem", "Wallendael", "Zande", "Assche", "Bulcke", "Cruys"],
-    # place-like compounds for the particles: "Hooge" + "ghem" -> "Van Hoogeghem"
-    ["Hooge", "Neder", "Over", "Oost", "West", "Zuid", "Noord", "Berg", "Bosch", "Dal", "Hout",
-     "Kerk", "Molen", "Steen", "Water", "Heide", "Dijk", "Veld", "Broek", "Beek", "Rooi",
-     "Ham", "Lin"],
-    ["hem", "ghem", "zele", "gem", "dael", "hove", "berghe", "broeck", "velde", "straete",
-     "kerke", "meersch", "hoven", "loo", "rode", "donck", "winkel", "bosch", "aert", "heyde"],
 )
 SURNAME_TAIL_NL_PATRONYMIC = (
     ["Jan", "Pieter", "Gijs", "Goos", "Her", "Wout", "Maert", "Bert", "Lauw", "Geer", "Hen",
@@ -166,18 +160,35 @@ SURNAME_TAIL_NL_TRADES = [
     "Jonghe", "Oude", "Wilde", "Lange", "Korte", "Pauw", "Vriendt", "Moor", "Buck", "Kimpe",
     "Munck", "Paepe", "Prins", "Baets", "Greef", "Block", "Beer", "Rycke", "Maere", "Naeyer",
 ]
+# short names of one or two syllables, as most Flemish names are (Maes, Wuyts, Daems, Bracke)
+SURNAME_SYLLABLES_NL = (
+    ["B", "D", "G", "H", "K", "L", "M", "N", "P", "R", "S", "T", "V", "W", "Br", "Cl", "Cr",
+     "Dr", "Gr", "Kn", "Pl", "Pr", "Sl", "Sm", "Sn", "St", "Tr", "Vl", "Wy"],
+    ["a", "ae", "e", "ee", "i", "ie", "o", "oe", "oo", "u", "uy", "ey", "y", "ij", "au", "ou"],
+    ["b", "ck", "d", "g", "k", "l", "ll", "m", "n", "ns", "p", "r", "rt", "s", "t", "ts", "x",
+     "nck", "rck", "ms"],
+    ["", "s", "en", "ens", "e", "er", "ers", "mans", "aerts", "el", "ink"],
+)
+SURNAME_SYLLABLE_NAMES_NL = 7_000
 # Flemish spellings of one name: Claes / Claeys / Claas, Vandenberghe / Vandenberg
 SURNAME_SPELLINGS_NL = [("ck", "k"), ("ae", "aa"), ("y", "ij"), ("gh", "g"), ("dt", "d"),
                         ("x", "cks"), ("ey", "ei"), ("ee", "e")]
 SURNAME_TAIL_FR = (
-    ["", "Du", "De", "Des", "Del", "Le ", "La "],
+    ["", "Du", "De", "Del", "Le "],
     ["Bois", "Mont", "Champ", "Val", "Fontain", "Pont", "Roch", "Foss", "Marais", "Hay", "Court",
-     "Sart", "Thier", "Moul", "Château", "Prez", "Four", "Noy", "Vaux", "Rieu", "Fay", "Bru",
-     "Cor", "Mar", "Gil", "Jacqu", "Pir", "Ren", "Lamb", "Col", "Hub", "Gob", "Mich", "Thom",
-     "Guill", "Bern", "Dam", "Lec", "Mass", "Roul", "Vill", "Chap", "Gros", "Houb", "Ponc"],
+     "Sart", "Thier", "Moul", "Château", "Prez", "Four", "Noy", "Vaux", "Rieu", "Fay", "Bru"],
     ["", "et", "ot", "in", "on", "ard", "aux", "ier", "ez", "ée", "elle", "eau", "ois", "art",
      "y", "e"],
 )
+SURNAME_SYLLABLES_FR = (
+    ["B", "C", "D", "F", "G", "H", "J", "L", "M", "N", "P", "R", "S", "T", "V", "Br", "Ch", "Cl",
+     "Fr", "Gr", "Pl", "Tr"],
+    ["a", "ai", "au", "e", "é", "ei", "i", "o", "ou", "u", "eu", "oi"],
+    ["b", "c", "ch", "d", "g", "l", "ll", "m", "n", "r", "rd", "s", "t", "rt", "ss", "nc", "rn"],
+    ["", "et", "ot", "in", "on", "ard", "aux", "ier", "ez", "elle", "eau", "art", "y", "e", "is",
+     "ens"],
+)
+SURNAME_SYLLABLE_NAMES_FR = 3_500
 
 # --- nicknames: canonical first name -> short forms seen in records -----------------------------
 
