@@ -425,7 +425,9 @@ PREDICTION_RULES = [
           why="a typo late in the surname at one postcode"),
     _rule("first_name_canonical", "last_name_compact", "municipality_code",
           why="one side knows the postcode, the other only the city"),
-    _rule("street", "house_number_base", "first_initial"),
+    _rule("street", "house_number_base", "first_initial", "postcode_prefix",
+          why="a married name at one address; street names repeat across the country (600k "
+              "people: 3.2M more pairs without the postcode area for 0.1% of the true pairs)"),
     _rule("postcode", "first_name_canonical", "last_name_compact"),
     _SWAPPED_RULE,
     # broader rules, for data with few identifying columns
