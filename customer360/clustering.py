@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def constrained_components(
@@ -53,16 +55,19 @@ def constrained_components(
     refused = []
     for a, b in edges:
         is_guarded = next(guards) if guards is not None else True
-        root_a, root_b = find(a), find(b)
+        # most nodes are their own root: skip the call then
+        root_a = a if parent[a] == a else find(a)
+        root_b = b if parent[b] == b else find(b)
         if root_a == root_b:
             refused.append(False)
             continue
         span_a, span_b = years.get(root_a), years.get(root_b)
-        if is_guarded and span_a and span_b and (
-            max(span_a[1], span_b[1]) - min(span_a[0], span_b[0]) > max_birth_year_gap
-        ):
-            refused.append(True)
-            continue
+        merged_span = span_a or span_b
+        if span_a and span_b:
+            merged_span = (min(span_a[0], span_b[0]), max(span_a[1], span_b[1]))
+            if is_guarded and merged_span[1] - merged_span[0] > max_birth_year_gap:
+                refused.append(True)
+                continue
         forbidden_a = forbidden.get(root_a)
         forbidden_b = forbidden.get(root_b)
         if forbidden_a and forbidden_b and len(forbidden_b) < len(forbidden_a):
@@ -74,9 +79,8 @@ def constrained_components(
             root_a, root_b = root_b, root_a
         parent[root_b] = root_a
         size[root_a] += size[root_b]
-        if span_a or span_b:
-            spans = [span for span in (span_a, span_b) if span]
-            years[root_a] = (min(s[0] for s in spans), max(s[1] for s in spans))
+        if merged_span:
+            years[root_a] = merged_span
         merged = forbidden.pop(root_b, None)
         if merged:
             forbidden.setdefault(root_a, set()).update(merged)
@@ -85,10 +89,10 @@ def constrained_components(
 
 
 def cluster_records(
-    record_ids: Sequence[str],
+    record_ids: Sequence[str] | pa.Array,
     edges: pa.Table,
     cannot_links: pa.Table,
-    birth_years: dict[str, int | None] | None = None,
+    birth_years: dict[str, int | None] | pa.Array | None = None,
     max_birth_year_gap: int | None = None,
 ) -> pa.Table:
     """Assigns every record to a cluster.
@@ -96,12 +100,16 @@ def cluster_records(
     `edges`: customer_record_id_l, customer_record_id_r, edge_priority (lower is stronger; 0 =
     reviewer's must-link, exempt from the birth-year guard), match_probability.
     `cannot_links`: customer_record_id_l, customer_record_id_r.
+    `birth_years`: per record id, or an array aligned with `record_ids`.
     Returns customer_record_id, cluster_record_id (the smallest record id of its cluster) and
     component_record_id (the smallest record id of its raw component: the records its accepted
     edges reach, constraints ignored), so the result depends on the data only, never on row order.
     """
-    ids = sorted(set(record_ids))
-    index = {record_id: position for position, record_id in enumerate(ids)}
+    given = pc.cast(record_ids if isinstance(record_ids, pa.Array) else pa.array(record_ids, pa.string()), pa.string())
+    # sorted unique ids (UTF-8 byte order is code-point order, as Python's sorted); the string
+    # bookkeeping runs in Arrow, only the union-find walks the edges in Python
+    ids = pc.unique(given)
+    ids = ids.take(pc.sort_indices(ids))
 
     ordered = edges.sort_by(
         [
@@ -111,52 +119,48 @@ def cluster_records(
             ("customer_record_id_r", "ascending"),
         ]
     )
-    edge_pairs, guarded = [], []
-    for l, r, priority in zip(
-        ordered.column("customer_record_id_l").to_pylist(),
-        ordered.column("customer_record_id_r").to_pylist(),
-        ordered.column("edge_priority").to_pylist(),
-    ):
-        if l in index and r in index:
-            edge_pairs.append((index[l], index[r]))
-            guarded.append(priority > 0)
-    constraint_pairs = [
-        (index[l], index[r])
-        for l, r in zip(
-            cannot_links.column("customer_record_id_l").to_pylist(),
-            cannot_links.column("customer_record_id_r").to_pylist(),
-        )
-        if l in index and r in index
-    ]
-    years = [birth_years.get(record_id) for record_id in ids] if birth_years else None
+    left = pc.index_in(pc.cast(ordered.column("customer_record_id_l"), pa.string()), value_set=ids)
+    right = pc.index_in(pc.cast(ordered.column("customer_record_id_r"), pa.string()), value_set=ids)
+    known = pc.and_(pc.is_valid(left), pc.is_valid(right))
+    left, right = left.filter(known).to_pylist(), right.filter(known).to_pylist()
+    guarded = pc.greater(ordered.column("edge_priority").filter(known), 0).to_pylist()
+    edge_pairs = list(zip(left, right))
+    cannot_l = pc.index_in(pc.cast(cannot_links.column("customer_record_id_l"), pa.string()), value_set=ids)
+    cannot_r = pc.index_in(pc.cast(cannot_links.column("customer_record_id_r"), pa.string()), value_set=ids)
+    both = pc.and_(pc.is_valid(cannot_l), pc.is_valid(cannot_r))
+    constraint_pairs = list(zip(cannot_l.filter(both).to_pylist(), cannot_r.filter(both).to_pylist()))
+    years = None
+    if isinstance(birth_years, dict):
+        years = [birth_years.get(record_id) for record_id in ids.to_pylist()]
+    elif birth_years is not None:  # aligned with record_ids: take it in the sorted order
+        years = pc.take(birth_years, pc.index_in(ids, value_set=given)).to_pylist()
     roots, refused = constrained_components(
         len(ids), edge_pairs, constraint_pairs, years, max_birth_year_gap, guarded
     )
     # the raw component (all accepted edges, constraints ignored) joins clusters over refused edges
-    cluster_roots = sorted(set(roots))
-    cluster_index = {root: position for position, root in enumerate(cluster_roots)}
+    root_array = np.asarray(roots, dtype=np.int64)
+    cluster_roots, cluster_of_node = np.unique(root_array, return_inverse=True)
     refused_pairs = [
-        (cluster_index[roots[a]], cluster_index[roots[b]])
+        (int(cluster_of_node[a]), int(cluster_of_node[b]))
         for (a, b), was_refused in zip(edge_pairs, refused) if was_refused
     ]
     component_of_cluster, _ = constrained_components(len(cluster_roots), refused_pairs)
-    components = [component_of_cluster[cluster_index[root]] for root in roots]
+    components = np.asarray(component_of_cluster, dtype=np.int64)[cluster_of_node]
 
     return pa.table(
         {
-            "customer_record_id": pa.array(ids, pa.string()),
-            "cluster_record_id": pa.array(_smallest_member(ids, roots), pa.string()),
-            "component_record_id": pa.array(_smallest_member(ids, components), pa.string()),
+            "customer_record_id": ids,
+            "cluster_record_id": _smallest_member(ids, root_array),
+            "component_record_id": _smallest_member(ids, components),
         }
     )
 
 
-def _smallest_member(ids: Sequence[str], groups: Sequence[int]) -> list[str]:
-    """Per node, the smallest id of its group (ids are sorted: the first node seen is the smallest)."""
-    smallest: dict[int, int] = {}
-    for node, group in enumerate(groups):
-        smallest.setdefault(group, node)
-    return [ids[smallest[group]] for group in groups]
+def _smallest_member(ids: pa.Array, groups: np.ndarray) -> pa.Array:
+    """Per node, the smallest id of its group (ids are sorted: the first node of a group is its
+    smallest)."""
+    _, first, inverse = np.unique(groups, return_index=True, return_inverse=True)
+    return ids.take(pa.array(first[inverse]))
 
 
 # Per record, a fingerprint of everything its clustering reads: its birth year, the guard, its
@@ -282,10 +286,9 @@ def update_clusters(
             }
         else:
             subset = {"records": records, "edges": edges, "cannot_links": cannot_links, "kept": None}
-        birth_years = dict(zip(subset["records"].column("customer_record_id").to_pylist(),
-                               subset["records"].column("birth_year").to_pylist()))
-        clustered = cluster_records(subset["records"].column("customer_record_id").to_pylist(),
-                                    subset["edges"], subset["cannot_links"], birth_years, max_birth_year_gap)
+        clustered = cluster_records(subset["records"].column("customer_record_id").combine_chunks(),
+                                    subset["edges"], subset["cannot_links"],
+                                    subset["records"].column("birth_year").combine_chunks(), max_birth_year_gap)
         if subset["kept"] is not None:
             clustered = pa.concat_tables([subset["kept"], clustered])
         if stats is not None:
