@@ -92,7 +92,7 @@ def cluster_records(
     record_ids: Sequence[str] | pa.Array,
     edges: pa.Table,
     cannot_links: pa.Table,
-    birth_years: dict[str, int | None] | pa.Array | None = None,
+    birth_years: Sequence[int | None] | pa.Array | None = None,
     max_birth_year_gap: int | None = None,
 ) -> pa.Table:
     """Assigns every record to a cluster.
@@ -100,7 +100,7 @@ def cluster_records(
     `edges`: customer_record_id_l, customer_record_id_r, edge_priority (lower is stronger; 0 =
     reviewer's must-link, exempt from the birth-year guard), match_probability.
     `cannot_links`: customer_record_id_l, customer_record_id_r.
-    `birth_years`: per record id, or an array aligned with `record_ids`.
+    `birth_years`: aligned with `record_ids`.
     Returns customer_record_id, cluster_record_id (the smallest record id of its cluster) and
     component_record_id (the smallest record id of its raw component: the records its accepted
     edges reach, constraints ignored), so the result depends on the data only, never on row order.
@@ -130,10 +130,9 @@ def cluster_records(
     both = pc.and_(pc.is_valid(cannot_l), pc.is_valid(cannot_r))
     constraint_pairs = list(zip(cannot_l.filter(both).to_pylist(), cannot_r.filter(both).to_pylist()))
     years = None
-    if isinstance(birth_years, dict):
-        years = [birth_years.get(record_id) for record_id in ids.to_pylist()]
-    elif birth_years is not None:  # aligned with record_ids: take it in the sorted order
-        years = pc.take(birth_years, pc.index_in(ids, value_set=given)).to_pylist()
+    if birth_years is not None:  # in the sorted order of ids
+        aligned = birth_years if isinstance(birth_years, pa.Array) else pa.array(birth_years, pa.int64())
+        years = pc.take(aligned, pc.index_in(ids, value_set=given)).to_pylist()
     roots, refused = constrained_components(
         len(ids), edge_pairs, constraint_pairs, years, max_birth_year_gap, guarded
     )

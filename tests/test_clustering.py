@@ -75,7 +75,7 @@ def test_birth_years_too_far_apart_are_not_chained_through_a_record_without_one(
         ["crm:father", "crm:son", "webshop:x"],
         edges([("crm:son", "webshop:x", 1, 1.0), ("crm:father", "webshop:x", 2, 0.998)]),
         cannot([]),
-        birth_years={"crm:father": 1962, "crm:son": 2001, "webshop:x": None},
+        birth_years=[1962, 2001, None],
         max_birth_year_gap=1,
     )
     assert clusters_of(result) == [["crm:father"], ["crm:son", "webshop:x"]]
@@ -83,14 +83,14 @@ def test_birth_years_too_far_apart_are_not_chained_through_a_record_without_one(
 
 def test_a_typo_in_the_birth_year_within_the_gap_still_links():
     result = cluster_records(
-        ["a", "b"], edges([("a", "b", 2, 0.99)]), cannot([]), birth_years={"a": 1980, "b": 1981}, max_birth_year_gap=1
+        ["a", "b"], edges([("a", "b", 2, 0.99)]), cannot([]), birth_years=[1980, 1981], max_birth_year_gap=1
     )
     assert clusters_of(result) == [["a", "b"]]
 
 
 def test_reviewers_must_link_is_not_held_to_the_birth_year_guard():
     result = cluster_records(
-        ["a", "b"], edges([("a", "b", 0, 1.0)]), cannot([]), birth_years={"a": 1950, "b": 1990}, max_birth_year_gap=1
+        ["a", "b"], edges([("a", "b", 0, 1.0)]), cannot([]), birth_years=[1950, 1990], max_birth_year_gap=1
     )
     assert clusters_of(result) == [["a", "b"]]
 

@@ -85,7 +85,7 @@ def clusters_kept_and_recomputed(database: Path) -> tuple[dict[str, str], dict[s
         where decision = 'cannot_link' and both_records_exist""")
     kept = read(database, "select customer_record_id, cluster_record_id from intermediate.int_customer_clusters")
     recomputed = cluster_records(records.column("customer_record_id").to_pylist(), edges, cannot_links,
-                                 dict(zip(*(records.column(c).to_pylist() for c in records.column_names))),
+                                 records.column("birth_year").to_pylist(),
                                  max_birth_year_gap=MAX_BIRTH_YEAR_GAP)
     return tuple(dict(zip(t.column("customer_record_id").to_pylist(), t.column("cluster_record_id").to_pylist()))
                  for t in (kept, recomputed))
