@@ -130,7 +130,6 @@ SURNAMES: dict[str, list[str]] = {
     ],
 }
 
-# Pieces for a long tail of rarer Belgian surnames (so not every family is a "Peeters").
 # The long tail of family names, built from the parts Belgian names are made of. Belgium has some
 # 190,000 family names; 55% of its people carry a first and last name nobody else does (Statbel).
 # A pool of a few hundred names would make namesakes of many people at one postcode.
